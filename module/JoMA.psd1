@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'JoMA.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3b0f7d2e-5c1a-4e8b-9f64-2d7a1c9e4b51'
+    Author               = 'JoMA.PowerShell contributors'
+    CompanyName          = 'JoMA.PowerShell'
+    Copyright            = '(c) JoMA.PowerShell contributors. MIT licence.'
+    Description          = 'Train Transformers and watch their attention and MLP weights evolve, extract attention from pretrained checkpoints, and solve the JoMA training dynamics of Tian et al. (ICLR 2024), as composable cmdlets on TorchSharp/libtorch.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('JoMA.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-JomaDevice'
+        'Invoke-JomaDynamics'
+        'Invoke-JomaJointDynamics'
+        'Measure-AttentionSparsity'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('JoMA', 'Transformer', 'attention', 'entropy', 'MLP', 'dynamics', 'TorchSharp', 'libtorch', 'machine-learning', 'ODE', 'Linux')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/joma-powershell/JoMA.PowerShell'
+            ReleaseNotes = 'JoMA dynamics (Dormand–Prince 5(4), Euler), the joint toy, attention sparsity, device report.'
+        }
+    }
+}

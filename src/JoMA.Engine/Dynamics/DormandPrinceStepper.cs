@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace JoMA.Engine.Dynamics;
 
 /// <summary>
@@ -67,6 +68,7 @@ public sealed class DormandPrinceStepper
     /// Takes one accepted step (retrying with smaller steps as needed). Returns null on success, or the
     /// status that ended the integration (the step size collapsed, or too many steps).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public SolverStatus? Step(int maxStepCount)
     {
         while (true)
@@ -97,6 +99,7 @@ public sealed class DormandPrinceStepper
 
     bool rejectedSinceAccept;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     void TrialStep(double step)
     {
         var y = Y;
@@ -118,6 +121,7 @@ public sealed class DormandPrinceStepper
     }
 
     /// <summary>RMS of error / (atol + rtol·max(|y|, |y_new|)); NaN or ∞ when the trial produced non-finite values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     double ErrorNorm()
     {
         double sum = 0;
@@ -131,6 +135,7 @@ public sealed class DormandPrinceStepper
         return Math.Sqrt(sum / n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     void Accept(double step, bool last)
     {
         for (int i = 0; i < n; i++)
@@ -150,6 +155,7 @@ public sealed class DormandPrinceStepper
     }
 
     /// <summary>4th-order dense output at t ∈ [TPrevious, T] of the last accepted step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public void Interpolate(double t, Span<double> y)
     {
         double span = T - TPrevious;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace JoMA.Engine.Dynamics;
 
 /// <summary>
@@ -33,6 +34,7 @@ public static class DynamicsSolver
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     static JomaDynamicsSummary SolveDormandPrince(DynamicsProblem problem, SolverOptions options, Action<JomaDynamicsSample>? onSample,
         int index, CancellationToken cancellation)
     {
@@ -119,6 +121,7 @@ public static class DynamicsSolver
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     static JomaDynamicsSummary SolveEuler(DynamicsProblem problem, SolverOptions options, Action<JomaDynamicsSample>? onSample,
         int index, CancellationToken cancellation)
     {

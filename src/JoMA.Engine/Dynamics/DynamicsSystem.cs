@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JoMA.Engine.Metrics;
 
 namespace JoMA.Engine.Dynamics;
@@ -37,12 +38,14 @@ public abstract class DynamicsSystem
     /// </summary>
     public virtual double GrowthExponent(ReadOnlySpan<double> v) => double.NegativeInfinity;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public void Attention(ReadOnlySpan<double> v, Span<double> p)
     {
         for (int k = 0; k < v.Length; k++) logits[k] = Logit(v[k]);
         AttentionEntropy.Softmax(logits, p);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public double Entropy(ReadOnlySpan<double> v)
     {
         Attention(v, attention);
@@ -50,6 +53,7 @@ public abstract class DynamicsSystem
     }
 
     /// <summary>dH/dt = Σ_k ∂H/∂s_k · s'_k(v_k) · f_k(v): the event function whose − to + crossing is an entropy minimum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public double EntropyRate(ReadOnlySpan<double> v, ReadOnlySpan<double> dv)
     {
         Attention(v, attention);
@@ -76,9 +80,11 @@ public sealed class NonlinearSoftmaxSystem : DynamicsSystem
 
     public override DynamicsSystemKind Kind => DynamicsSystemKind.NonlinearSoftmax;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public override void Derivative(ReadOnlySpan<double> v, Span<double> dv)
     {
-        for (int k = 0; k < v.Length; k++) scratchLogits[k] = v[k] * v[k] / temperature;
+        double inverseTemperature = 1 / temperature;
+        for (int k = 0; k < v.Length; k++) scratchLogits[k] = v[k] * v[k] * inverseTemperature;
         AttentionEntropy.Softmax(scratchLogits, scratchAttention);
         for (int k = 0; k < v.Length; k++) dv[k] = (mu[k] - v[k]) * scratchAttention[k];
     }
@@ -96,6 +102,7 @@ public sealed class NonlinearExpSystem : DynamicsSystem
 
     public override DynamicsSystemKind Kind => DynamicsSystemKind.NonlinearExp;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public override void Derivative(ReadOnlySpan<double> v, Span<double> dv)
     {
         for (int k = 0; k < v.Length; k++) dv[k] = (mu[k] - v[k]) * Math.Exp(v[k] * v[k] / 2);
@@ -127,6 +134,7 @@ public sealed class LinearSystem : DynamicsSystem
 
     public override DynamicsSystemKind Kind => DynamicsSystemKind.Linear;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public override void Derivative(ReadOnlySpan<double> v, Span<double> dv)
     {
         for (int k = 0; k < v.Length; k++) dv[k] = delta[k] / a * Math.Exp(v[k] * v[k] / 2);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace JoMA.Engine.Metrics;
 
 /// <summary>
@@ -9,6 +10,7 @@ public static class AttentionEntropy
     /// <summary>The 1e−8 inside the logarithm, as in the authors' code.</summary>
     public const double Epsilon = 1e-8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public static double Of(ReadOnlySpan<double> p)
     {
         double h = 0;
@@ -24,19 +26,22 @@ public static class AttentionEntropy
     }
 
     /// <summary>Numerically stable softmax of <paramref name="logits"/> into <paramref name="p"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public static void Softmax(ReadOnlySpan<double> logits, Span<double> p)
     {
         double max = double.NegativeInfinity;
         foreach (var s in logits) if (s > max) max = s;
         double sum = 0;
         for (int k = 0; k < logits.Length; k++) sum += p[k] = Math.Exp(logits[k] - max);
-        for (int k = 0; k < p.Length; k++) p[k] /= sum;
+        double inverse = 1 / sum;
+        for (int k = 0; k < p.Length; k++) p[k] *= inverse;
     }
 
     /// <summary>
     /// ∂H/∂s for p = softmax(s): p_k (g_k − Σ_j p_j g_j), where g = ∂H/∂p = −ln(p + ε) − p/(p + ε).
     /// Used to find where the entropy stops falling (dH/dt = 0) along an ODE trajectory.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public static void GradientWithRespectToLogits(ReadOnlySpan<double> p, Span<double> gradient)
     {
         double mean = 0;

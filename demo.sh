@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the module and runs the JoMA dynamics demo (writes out/demo/*.csv, prints a short table).
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet tool restore >/dev/null
+exec dotnet pwsh -NoProfile -NonInteractive -File ./demo.ps1 "$@"

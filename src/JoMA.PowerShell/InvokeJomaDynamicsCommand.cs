@@ -167,7 +167,10 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
                     {
                         case ProgressNote note:
                             WriteProgress(new ProgressRecord(1, "Invoke-JomaDynamics", $"System {note.Index}")
-                            { PercentComplete = (int)Math.Clamp(100 * note.Fraction, 0, 100) });
+                            {
+                                PercentComplete = (int)Math.Clamp(100 * note.Fraction, 0, 100),
+                                SecondsRemaining = note.Fraction > 0 ? (int)(progressClock.Elapsed.TotalSeconds * (1 - note.Fraction) / note.Fraction) : -1,
+                            });
                             break;
                         case JomaDynamicsSummary summary:
                             if (summary.Status is SolverStatus.StepSizeTooSmall or SolverStatus.TooManySteps)

@@ -62,12 +62,14 @@ public sealed class InvokeJomaJointDynamicsCommand : JomaCmdlet
             Seed = Seed, SampleInterval = SampleInterval, IncludeState = IncludeState.IsPresent, Device = Device,
         };
         var progress = new ProgressRecord(1, "Invoke-JomaJointDynamics", $"{Variant}, seed {Seed}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             RunStoppable(() => JointDynamicsSimulation.Run(options, sample =>
             {
                 WriteObject(sample);
                 progress.PercentComplete = (int)(100L * sample.Step / Steps);
+                if (sample.Step > 0) progress.SecondsRemaining = (int)(clock.Elapsed.TotalSeconds / sample.Step * (Steps - sample.Step));
                 progress.StatusDescription = $"step {sample.Step}/{Steps}, loss {sample.Loss:F4}, NC {sample.Correlation:F4}";
                 WriteProgress(progress);
             }, PipelineStopToken, device => WriteVerbose($"Joint toy running on {device}.")));

@@ -48,7 +48,7 @@ public sealed record CheckpointConfig
             throw new JomaException("CheckpointConfigMissing", JomaErrorKind.ObjectNotFound,
                 $"'{configPath}' does not exist. Point at a Hugging Face model folder (the one holding config.json and the weights).");
         JsonDocument document;
-        try { document = JsonDocument.Parse(File.ReadAllBytes(configPath)); }
+        try { document = JsonDocument.Parse(ReadJsonBytes(configPath)); }
         catch (JsonException e)
         {
             throw new JomaException("CheckpointConfigInvalid", JomaErrorKind.InvalidData, $"'{configPath}' is not valid JSON ({e.Message}). Re-download config.json.");
@@ -104,6 +104,13 @@ public sealed record CheckpointConfig
                 $"'{configPath}' uses activation '{HiddenActivation}'; the engine's {ModelType} forward pass implements '{activation}' only.");
         if (Architecture == CheckpointArchitecture.Opt && !EnableBias)
             throw new JomaException("UnsupportedArchitecture", JomaErrorKind.NotImplemented, $"'{configPath}' sets enable_bias false; the engine's OPT forward pass needs the standard biases.");
+    }
+
+    /// <summary>A JSON file's bytes without a UTF-8 byte-order mark (some editors add one; System.Text.Json refuses it).</summary>
+    internal static ReadOnlyMemory<byte> ReadJsonBytes(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes.AsMemory(3) : bytes;
     }
 
     static JomaException Invalid(string path, string detail) =>

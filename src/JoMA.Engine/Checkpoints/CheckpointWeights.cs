@@ -28,7 +28,7 @@ public sealed class CheckpointWeights : IDisposable
     public void Dispose()
     {
         // A tied output embedding is the same tensor object as the input embedding: dispose each object once.
-        foreach (var t in tensors.Values.Distinct()) t.Dispose();
+        foreach (var t in tensors.Values.Distinct(ReferenceEqualityComparer.Instance).Cast<torch.Tensor>()) t.Dispose();
         tensors.Clear();
     }
 }

@@ -99,7 +99,7 @@ public sealed class HuggingFaceCheckpoint
         List<string> shards;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            using var document = JsonDocument.Parse(CheckpointConfig.ReadJsonBytes(indexPath));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw IndexInvalid(indexPath, "it has no 'weight_map' object");
             shards = map.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!
@@ -147,7 +147,7 @@ public sealed class HuggingFaceCheckpoint
         }
         catch
         {
-            foreach (var t in tensors.Values.Distinct()) t.Dispose();
+            foreach (var t in tensors.Values.Distinct(ReferenceEqualityComparer.Instance).Cast<torch.Tensor>()) t.Dispose();
             throw;
         }
         return new CheckpointWeights(Config, tensors, warnings);
@@ -186,7 +186,7 @@ public sealed class HuggingFaceCheckpoint
             }
             finally
             {
-                var kept = new HashSet<torch.Tensor>(tensors.Values);
+                var kept = new HashSet<object>(tensors.Values, ReferenceEqualityComparer.Instance);
                 foreach (var t in stateDict.Values) if (!kept.Contains(t)) t.Dispose();
             }
         }

@@ -92,7 +92,7 @@ public static class SafetensorsWriter
             ["weight_map"] = weightMap,
         };
         File.WriteAllText(Path.Combine(folder, HuggingFaceCheckpoint.SafetensorsIndexFileName),
-            JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }), Encoding.UTF8);
+            JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }), new UTF8Encoding(false));
         return names;
     }
 }

@@ -1,0 +1,31 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace JoMA.Engine.Models;
+
+/// <summary>The attention math both architectures share: head split/merge, causal softmax, entropies.</summary>
+internal static class CausalAttention
+{
+    /// <summary>[T, heads·hd] → [heads, T, hd].</summary>
+    public static Tensor SplitHeads(Tensor x, int heads) => x.view(x.shape[0], heads, -1).permute(1, 0, 2);
+
+    /// <summary>[heads, T, hd] → [T, heads·hd].</summary>
+    public static Tensor MergeHeads(Tensor x) => x.permute(1, 0, 2).reshape(x.shape[1], -1);
+
+    /// <summary>softmax over keys of scores [heads, T, T] with keys after the query masked out (their probability is exactly 0).</summary>
+    public static Tensor CausalSoftmax(Tensor scores)
+    {
+        long t = scores.shape[^1];
+        using var future = ones(t, t, ScalarType.Bool).triu(1);
+        return scores.masked_fill(future, double.NegativeInfinity).softmax(-1);
+    }
+
+    /// <summary>Mean over queries of −Σ p ln p per head (float64; 0 ln 0 = 0).</summary>
+    public static double[] EntropyPerHead(Tensor probabilities)
+    {
+        using var scope = NewDisposeScope();
+        var p = probabilities.to_type(ScalarType.Float64);
+        var terms = where(p > 0, -p * p.clamp_min(double.Epsilon).log(), zeros_like(p));
+        return terms.sum(-1).mean([-1L]).data<double>().ToArray();
+    }
+}

@@ -1,0 +1,104 @@
+using JoMA.Engine.Checkpoints;
+using JoMA.Engine.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace JoMA.Engine.Models;
+
+/// <summary>
+/// The forward-pass scaffolding both architectures share: token checks, no_grad, one dispose scope per
+/// layer (so an entropy-only pass holds one layer's attention maps at a time), and collecting outputs in
+/// Hugging Face's conventions. Subclasses supply embeddings, one decoder layer and the final norm.
+/// </summary>
+public abstract class CausalLanguageModel : ICausalLanguageModel
+{
+    protected CausalLanguageModel(CheckpointWeights weights)
+    {
+        Weights = weights;
+        foreach (var name in weights.Names)
+            if (weights[name].dtype != ScalarType.Float32)
+                throw new JomaException("ModelWeightsNotFloat32", JomaErrorKind.InvalidArgument,
+                    $"Weight '{name}' is {weights[name].dtype}; the forward pass runs in float32. Load the weights without keepStoredDType.");
+    }
+
+    /// <summary>Loads the weights of <paramref name="checkpoint"/> (as float32) and builds its architecture's model.</summary>
+    public static CausalLanguageModel Load(HuggingFaceCheckpoint checkpoint)
+    {
+        var weights = checkpoint.LoadWeights();
+        try
+        {
+            return checkpoint.Architecture switch
+            {
+                CheckpointArchitecture.GptNeoX => new GptNeoXModel(weights),
+                CheckpointArchitecture.Opt => new OptModel(weights),
+                _ => throw new JomaException("UnsupportedArchitecture", JomaErrorKind.NotImplemented, $"No forward pass for {checkpoint.Architecture}."),
+            };
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    protected CheckpointWeights Weights { get; }
+    public CheckpointConfig Config => Weights.Config;
+    public IReadOnlyList<string> Warnings => Weights.Warnings;
+
+    protected Tensor W(string name) => Weights[name];
+
+    /// <summary>[T] ids → [T, hidden] input of layer 0.</summary>
+    protected abstract Tensor Embed(Tensor ids);
+    /// <summary>One decoder layer: x [T, hidden] → [T, hidden]; <paramref name="probabilities"/> [heads, T, T].</summary>
+    protected abstract Tensor DecoderLayer(int layer, Tensor x, out Tensor probabilities);
+    /// <summary>After the last layer: final norm (and projection) → the last hidden state.</summary>
+    protected abstract Tensor Final(Tensor x);
+    /// <summary>The last hidden state → logits [T, vocab].</summary>
+    protected abstract Tensor Unembed(Tensor x);
+    /// <summary>Longest sequence the model accepts (OPT: its learned positions; GPT-NeoX: unbounded rotary, but max_position_embeddings as trained).</summary>
+    protected virtual int MaxTokens => Config.MaxPositionEmbeddings;
+
+    public CausalLmOutput Forward(IReadOnlyList<long> tokenIds, ForwardOptions? options = null)
+    {
+        options ??= ForwardOptions.Everything;
+        if (tokenIds.Count == 0) throw JomaException.Argument("TokenSequenceEmpty", "Give at least one token id.");
+        if (tokenIds.Count > MaxTokens)
+            throw JomaException.Argument("TokenSequenceTooLong", $"The sequence has {tokenIds.Count} tokens; this model accepts at most {MaxTokens} (max_position_embeddings). Split the text.");
+        var bad = tokenIds.FirstOrDefault(id => id < 0 || id >= Config.VocabSize, -1);
+        if (tokenIds.Any(id => id < 0 || id >= Config.VocabSize))
+            throw JomaException.Argument("TokenIdOutOfRange", $"Token id {bad} is outside the vocabulary [0, {Config.VocabSize}). Tokenize with this checkpoint's tokenizer.");
+        NativeLibraries.EnsureLoaded();
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        var hidden = new List<Tensor>();
+        var attentions = new List<Tensor>();
+        var entropies = new List<LayerAttentionEntropy>();
+        var x = Embed(tensor(tokenIds.ToArray(), ScalarType.Int64));
+        for (int l = 0; l < Config.Layers; l++)
+        {
+            if (options.KeepHiddenStates) hidden.Add(x);
+            using var layerScope = NewDisposeScope();
+            var next = DecoderLayer(l, x, out var probabilities);
+            if (options.ComputeEntropies) entropies.Add(new LayerAttentionEntropy(l, CausalAttention.EntropyPerHead(probabilities)));
+            if (options.KeepAttentionMaps) attentions.Add(probabilities.contiguous().MoveToOuterDisposeScope());
+            if (!options.KeepHiddenStates && l > 0) x.Dispose(); // bounded memory: the previous layer's output is no longer needed
+            x = next.MoveToOuterDisposeScope();
+        }
+        x = Final(x);
+        if (options.KeepHiddenStates) hidden.Add(x);
+        var logits = Unembed(x);
+        foreach (var t in hidden.Concat(attentions).Append(logits)) t.DetachFromDisposeScope();
+        return new CausalLmOutput(logits, hidden, attentions, entropies);
+    }
+
+    protected static Tensor LayerNorm(Tensor x, Tensor weight, Tensor bias, double eps) =>
+        nn.functional.layer_norm(x, [x.shape[^1]], weight, bias, eps);
+
+    protected static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => nn.functional.linear(x, weight, bias);
+
+    public void Dispose()
+    {
+        Weights.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

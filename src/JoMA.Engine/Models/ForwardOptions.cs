@@ -1,0 +1,15 @@
+namespace JoMA.Engine.Models;
+
+/// <summary>What a forward pass keeps. Entropies alone keep memory bounded: each layer's maps are freed before the next layer runs.</summary>
+public sealed record ForwardOptions
+{
+    /// <summary>Keep each layer's attention probabilities [heads, q, k].</summary>
+    public bool KeepAttentionMaps { get; init; } = true;
+    /// <summary>Keep the hidden states (HF convention: index 0 = embeddings, last = after the final norm).</summary>
+    public bool KeepHiddenStates { get; init; } = true;
+    /// <summary>Compute per-layer, per-head attention entropies (−Σ p ln p, 0 ln 0 = 0, in float64).</summary>
+    public bool ComputeEntropies { get; init; } = true;
+
+    public static ForwardOptions Everything { get; } = new();
+    public static ForwardOptions EntropiesOnly { get; } = new() { KeepAttentionMaps = false, KeepHiddenStates = false };
+}

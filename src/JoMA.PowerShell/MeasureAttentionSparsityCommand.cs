@@ -6,8 +6,9 @@ using JoMA.Engine.Metrics;
 namespace JoMA.PowerShell;
 
 /// <summary>
-/// Entropy and other sparsity statistics of attention (SCIENCE.md §1) from any pipeline object with an
-/// Attention property: a probability vector (dynamics samples) or a list of rows.
+/// Entropy and other sparsity statistics of attention (SCIENCE.md §1) from any pipeline object that carries
+/// attention: AttentionSamples (maps or reduced), training snapshots (their full-split statistics), or any
+/// object whose Attention is a probability vector or a list of rows.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AttentionSparsity")]
 [OutputType(typeof(AttentionSparsity))]
@@ -16,9 +17,32 @@ public sealed class MeasureAttentionSparsityCommand : JomaCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>Also one row per head (Head = index), besides the head-averaged row (Head = −1).</summary>
+    [Parameter]
+    public SwitchParameter PerHead { get; set; }
+
+    /// <summary>Average over windows: one row per source, revision, step, layer and head, written at the end.</summary>
+    [Parameter]
+    public SwitchParameter Aggregate { get; set; }
+
+    readonly Dictionary<(string?, string?, string?, string?, long?, int, int), (AttentionSparsity Identity, AttentionRowStatistics.Accumulator Sums)> aggregates = new();
+
     protected override void ProcessRecord()
     {
         var input = InputObject!;
+        var identity = Identity(input);
+        var layers = LayerStatistics(input);
+        if (layers is not null)
+        {
+            foreach (var layer in layers)
+            {
+                Emit(identity, layer.Layer, -1, layer.HeadAveraged);
+                if (PerHead)
+                    for (int h = 0; h < layer.PerHead.Length; h++) Emit(identity, layer.Layer, h, layer.PerHead[h]);
+            }
+            return;
+        }
+
         var attention = input.Properties["Attention"]?.Value;
         if (attention is null)
         {
@@ -40,24 +64,55 @@ public sealed class MeasureAttentionSparsityCommand : JomaCmdlet
             }
             rowIndex++;
         }
-        var stats = accumulator.Result();
-        WriteObject(new AttentionSparsity
+        Emit(identity, Property<int?>(input, "Layer") ?? 0, Property<int?>(input, "Head") ?? -1, accumulator.Result());
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var (identity, sums) in aggregates.Values)
+            WriteObject(AttentionSparsity.From(identity, identity.Layer, identity.Head, sums.Result()));
+    }
+
+    void Emit(AttentionSparsity identity, int layer, int head, AttentionRowStatistics stats)
+    {
+        if (!Aggregate)
         {
-            Source = Property<string>(input, "Source"),
+            WriteObject(AttentionSparsity.From(identity, layer, head, stats));
+            return;
+        }
+        var key = (identity.Source, identity.Model, identity.Revision, identity.Run, identity.Step, layer, head);
+        if (!aggregates.TryGetValue(key, out var entry))
+            aggregates[key] = entry = (new AttentionSparsity
+            {
+                Source = identity.Source, Model = identity.Model, Revision = identity.Revision, Run = identity.Run, System = identity.System,
+                Step = identity.Step, Layer = layer, Head = head,
+            }, new AttentionRowStatistics.Accumulator());
+        entry.Sums.AddSums(stats.Entropy * stats.Rows, stats.MaxEntropy * stats.Rows, stats.TopMass * stats.Rows, stats.Rows);
+    }
+
+    /// <summary>Per-layer statistics already computed upstream: a snapshot's full-split figures, or an AttentionSample's.</summary>
+    static LayerAttentionStatistics[]? LayerStatistics(PSObject input)
+    {
+        if (input.Properties["AttentionStatistics"]?.Value is LayerAttentionStatistics[] full) return full;
+        if (input.BaseObject is AttentionSample sample) return sample.Statistics;
+        return input.Properties["Attention"]?.Value is AttentionSample inner ? inner.Statistics : null;
+    }
+
+    static AttentionSparsity Identity(PSObject input)
+    {
+        var sample = input.BaseObject as AttentionSample;
+        return new AttentionSparsity
+        {
+            Source = Property<string>(input, "Source") ?? sample?.Source,
+            Model = Property<string>(input, "Model"),
+            Revision = Property<string>(input, "Revision"),
             Run = Property<string>(input, "Run"),
             System = Property<object>(input, "System")?.ToString(),
             Index = Property<int?>(input, "Index"),
             Time = Property<double?>(input, "Time"),
             Step = Property<long?>(input, "Step"),
-            Layer = Property<int?>(input, "Layer") ?? 0,
-            Head = Property<int?>(input, "Head") ?? -1,
-            Entropy = stats.Entropy,
-            MaxEntropy = stats.MaxEntropy,
-            NormalizedEntropy = stats.NormalizedEntropy,
-            EffectiveSupport = stats.EffectiveSupport,
-            TopMass = stats.TopMass,
-            Rows = stats.Rows,
-        });
+            Window = Property<int?>(input, "Window"),
+        };
     }
 
     /// <summary>A vector is one row; a list of vectors is many rows. Numbers may come as any numeric type (e.g. from Import-Csv or JSON).</summary>
@@ -69,7 +124,7 @@ public sealed class MeasureAttentionSparsityCommand : JomaCmdlet
         if (attention is IEnumerable items and not string)
         {
             var list = items.Cast<object?>().Select(x => x is PSObject p ? p.BaseObject : x).ToList();
-            if (list.All(x => x is IEnumerable and not string))
+            if (list.Count > 0 && list.All(x => x is IEnumerable and not string))
             {
                 foreach (var inner in list) yield return ToDoubles((IEnumerable)inner!);
                 yield break;

@@ -37,6 +37,15 @@ public sealed record AttentionRowStatistics(double Entropy, double MaxEntropy, d
             rows++;
         }
 
+        /// <summary>Adds sums over many rows at once (computed on the tensor's device by <see cref="AttentionMapAccumulator"/>).</summary>
+        public void AddSums(double entropySum, double maxEntropySum, double topMassSum, long rowCount)
+        {
+            entropy += entropySum;
+            maxEntropy += maxEntropySum;
+            topMass += topMassSum;
+            rows += rowCount;
+        }
+
         public AttentionRowStatistics Result()
         {
             if (rows == 0) return new AttentionRowStatistics(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0);

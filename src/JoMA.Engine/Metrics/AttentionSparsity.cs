@@ -8,11 +8,15 @@ namespace JoMA.Engine.Metrics;
 public sealed class AttentionSparsity
 {
     public string? Source { get; init; }
+    public string? Model { get; init; }
+    public string? Revision { get; init; }
     public string? Run { get; init; }
     public string? System { get; init; }
     public int? Index { get; init; }
     public double? Time { get; init; }
     public long? Step { get; init; }
+    /// <summary>The text window (checkpoint attention); null for aggregates and other sources.</summary>
+    public int? Window { get; init; }
     public int Layer { get; init; }
     /// <summary>Head index, or −1 for the head-averaged attention (the paper's definition).</summary>
     public int Head { get; init; } = -1;
@@ -22,4 +26,13 @@ public sealed class AttentionSparsity
     public double EffectiveSupport { get; init; }
     public double TopMass { get; init; }
     public long Rows { get; init; }
+
+    /// <summary>A row with the statistics of <paramref name="stats"/> and the identity of <paramref name="identity"/>.</summary>
+    public static AttentionSparsity From(AttentionSparsity identity, int layer, int head, AttentionRowStatistics stats) => new()
+    {
+        Source = identity.Source, Model = identity.Model, Revision = identity.Revision, Run = identity.Run, System = identity.System,
+        Index = identity.Index, Time = identity.Time, Step = identity.Step, Window = identity.Window,
+        Layer = layer, Head = head, Entropy = stats.Entropy, MaxEntropy = stats.MaxEntropy, NormalizedEntropy = stats.NormalizedEntropy,
+        EffectiveSupport = stats.EffectiveSupport, TopMass = stats.TopMass, Rows = stats.Rows,
+    };
 }

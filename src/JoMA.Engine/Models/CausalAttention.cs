@@ -16,7 +16,7 @@ internal static class CausalAttention
     public static Tensor CausalSoftmax(Tensor scores)
     {
         long t = scores.shape[^1];
-        using var future = ones(t, t, ScalarType.Bool).triu(1);
+        using var future = ones(t, t, ScalarType.Bool, device: scores.device).triu(1); // on the scores' device (CUDA too)
         return scores.masked_fill(future, double.NegativeInfinity).softmax(-1);
     }
 

@@ -43,10 +43,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var q = Heads(chunks[0]) / Math.Sqrt(headDimension);
         var k = Heads(chunks[1]);
         var v = Heads(chunks[2]);
-        var scores = q.matmul(k.transpose(1, 2));                                  // [B·H, T, T]
-        using (var mask = ones(t, t, dtype: ScalarType.Bool, device: x.device).triu(1))
-            scores = scores.masked_fill(mask, double.NegativeInfinity);
-        var probabilities = scores.softmax(-1);
+        var probabilities = CausalAttention.CausalSoftmax(q.matmul(k.transpose(1, 2)));  // [B·H, T, T]
         if (CaptureProbabilities)
         {
             LastProbabilities?.Dispose();

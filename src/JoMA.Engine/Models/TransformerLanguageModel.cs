@@ -1,0 +1,58 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace JoMA.Engine.Models;
+
+/// <summary>
+/// The reference language model of SCIENCE.md §4 (decoder_wiki.py / PyTorch's nn.Transformer tutorial):
+/// embedding·√d + sinusoidal positions + dropout, n causal encoder layers, a linear decoder; with the
+/// reference initialisation (embedding and decoder U(−0.1, 0.1), decoder bias 0).
+/// </summary>
+public sealed class TransformerLanguageModel : nn.Module<Tensor, Tensor>
+{
+    readonly Embedding encoder;
+    readonly SinusoidalPositions pos_encoder;
+    readonly ModuleList<TransformerBlock> layers;
+    readonly TransformerBlock[] blocks;
+    readonly Linear decoder;
+    readonly double scale;
+
+    public TransformerLanguageModel(TransformerOptions options) : base("TransformerLanguageModel")
+    {
+        options.Validate();
+        Options = options;
+        encoder = nn.Embedding(options.VocabularySize, options.ModelDimension);
+        pos_encoder = new SinusoidalPositions("pos_encoder", options.ModelDimension, options.MaxLength, options.Dropout);
+        layers = nn.ModuleList(Enumerable.Range(0, options.Layers).Select(i => new TransformerBlock($"layers.{i}", options)).ToArray());
+        blocks = layers.ToArray();
+        decoder = nn.Linear(options.ModelDimension, options.VocabularySize);
+        scale = Math.Sqrt(options.ModelDimension);
+        using (no_grad())
+        {
+            nn.init.uniform_(encoder.weight!, -0.1, 0.1);
+            nn.init.zeros_(decoder.bias!);
+            if (options.TiedDecoder) decoder.weight = encoder.weight;
+            else nn.init.uniform_(decoder.weight!, -0.1, 0.1);
+        }
+        RegisterComponents();
+    }
+
+    public TransformerOptions Options { get; }
+    public IReadOnlyList<TransformerBlock> Blocks => blocks;
+
+    /// <summary>Keep each layer's attention probabilities [B, H, T, T] from the next forward passes.</summary>
+    public bool CaptureAttention
+    {
+        set { foreach (var block in blocks) block.Attention.CaptureProbabilities = value; }
+    }
+
+    /// <param name="tokens">[T, B] token ids</param>
+    /// <returns>logits [T, B, V]</returns>
+    public override Tensor forward(Tensor tokens)
+    {
+        var x = pos_encoder.forward(encoder.forward(tokens) * scale);  // [T, B, d]
+        foreach (var block in blocks) x = block.forward(x);
+        return decoder.forward(x);
+    }
+}

@@ -13,5 +13,8 @@ internal static class FixturePaths
         }
     }
 
+    /// <summary>The small real-English Wikitext-format corpus the project ships (tests/data/tiny-wikitext/README.md).</summary>
+    public static string TinyWikitext => Path.Combine(RepositoryRoot, "tests", "data", "tiny-wikitext");
+
     public static string HfReference => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures", "hf-reference"));
 }

@@ -1,0 +1,135 @@
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace JoMA.Engine.Config;
+
+/// <summary>
+/// A whole training experiment as YAML (snake_case keys, sections data/model/optimizer/training).
+/// Defaults are the authors' reference (decoder_wiki.py). Dotted paths such as optimizer.lr name keys
+/// for overrides and sweeps.
+/// </summary>
+public sealed class TrainingConfig
+{
+    public string? Run { get; set; }
+    public long Seed { get; set; } = 1;
+    /// <summary>auto, cpu or cuda.</summary>
+    public string Device { get; set; } = "auto";
+    public DataSection Data { get; set; } = new();
+    public ModelSection Model { get; set; } = new();
+    public OptimizerSection Optimizer { get; set; } = new();
+    public TrainingSection Training { get; set; } = new();
+
+    public sealed class DataSection
+    {
+        /// <summary>A Wikitext folder (wiki.train.tokens …).</summary>
+        public string? Corpus { get; set; }
+        public string? TrainPath { get; set; }
+        public string? ValidationPath { get; set; }
+        public int MinFrequency { get; set; } = 1;
+        public int? MaxVocabulary { get; set; }
+        public int BatchSize { get; set; } = 20;
+        public int EvalBatchSize { get; set; } = 10;
+        public int Bptt { get; set; } = 35;
+    }
+
+    public sealed class ModelSection
+    {
+        public int Layers { get; set; } = 2;
+        public int Heads { get; set; } = 1;
+        public int ModelDimension { get; set; } = 200;
+        public int FeedForwardDimension { get; set; } = 200;
+        public double Dropout { get; set; } = 0.2;
+        public bool PreLayerNorm { get; set; }
+        /// <summary>relu or gelu.</summary>
+        public string Activation { get; set; } = "relu";
+        public bool TiedDecoder { get; set; }
+    }
+
+    public sealed class OptimizerSection
+    {
+        /// <summary>adam, adamw or sgd.</summary>
+        public string Name { get; set; } = "adam";
+        public double Lr { get; set; } = 1e-4;
+        public double WeightDecay { get; set; }
+        public double Momentum { get; set; }
+        /// <summary>Gradient-norm clip; 0 turns it off.</summary>
+        public double Clip { get; set; } = 0.5;
+        /// <summary>The authors' script rebuilds Adam (state reset) at every epoch.</summary>
+        public bool ResetEachEpoch { get; set; } = true;
+        /// <summary>constant or cosine.</summary>
+        public string Schedule { get; set; } = "constant";
+        public int WarmupSteps { get; set; }
+    }
+
+    public sealed class TrainingSection
+    {
+        public int Epochs { get; set; } = 20;
+        /// <summary>Stop after this many minibatches (null: run all epochs).</summary>
+        public long? MaxSteps { get; set; }
+        public int EvaluateEvery { get; set; } = 1000;
+        /// <summary>Validation windows kept as the probe AttentionSample of each snapshot.</summary>
+        public int ProbeWindows { get; set; } = 1;
+        public string? OutputDirectory { get; set; }
+        public int KeepLast { get; set; } = 3;
+        /// <summary>Also keep every checkpoint whose step is a multiple of this (0: none).</summary>
+        public int KeepEvery { get; set; }
+    }
+
+    static readonly ISerializer Serializer = new SerializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
+        .Build();
+
+    public static TrainingConfig Load(string path) => YamlConfigReader.ReadFile<TrainingConfig>(path);
+
+    public string ToYaml() => Serializer.Serialize(this);
+
+    /// <summary>Writes the YAML through a temporary file, so an interrupted write leaves no half-written config.</summary>
+    public void Save(string path)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, ToYaml());
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public TrainingConfig Clone() => YamlConfigReader.Read<TrainingConfig>(ToYaml());
+
+    /// <summary>Every dotted key path (e.g. optimizer.lr) that <see cref="Set"/> accepts.</summary>
+    public static IEnumerable<string> KeyPaths()
+    {
+        foreach (var p in typeof(TrainingConfig).GetProperties())
+        {
+            var key = UnderscoredNamingConvention.Instance.Apply(p.Name);
+            if (p.PropertyType.IsClass && p.PropertyType != typeof(string))
+                foreach (var inner in p.PropertyType.GetProperties()) yield return $"{key}.{UnderscoredNamingConvention.Instance.Apply(inner.Name)}";
+            else yield return key;
+        }
+    }
+
+    /// <summary>Sets a value by dotted key path, converting it to the key's type; unknown keys and bad values are errors naming the key.</summary>
+    public void Set(string keyPath, object? value)
+    {
+        var parts = keyPath.Split('.');
+        object target = this;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            var property = target.GetType().GetProperties()
+                .FirstOrDefault(p => UnderscoredNamingConvention.Instance.Apply(p.Name) == parts[i] || p.Name.Equals(parts[i], StringComparison.OrdinalIgnoreCase))
+                ?? throw JomaException.Argument("ConfigUnknownKey", $"Unknown config key '{keyPath}'. Valid keys: {string.Join(", ", KeyPaths())}.");
+            if (i < parts.Length - 1)
+            {
+                target = property.GetValue(target)!;
+                continue;
+            }
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            try
+            {
+                property.SetValue(target, value is null ? null : Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+            {
+                throw JomaException.Argument("ConfigInvalidValue", $"Config key '{keyPath}' takes a {type.Name}; '{value}' is not one.");
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace JoMA.Engine.Training;
+
+/// <summary>
+/// A training run on disk: config.yaml (resolved), vocab.txt, metrics.jsonl (one line per snapshot,
+/// appended as training goes) and checkpoints/step-NNNNNNNN/ (model.safetensors, optimizer.pt, state.json
+/// with each file's SHA-256). A checkpoint is written into a .partial folder and renamed when complete,
+/// so an interrupted write never leaves a checkpoint that looks valid.
+/// </summary>
+public sealed class RunFolder
+{
+    const string ModelFile = "model.safetensors", OptimizerFile = "optimizer.pt", StateFile = "state.json", PartialSuffix = ".partial";
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    public string Path { get; }
+    public string ConfigPath => System.IO.Path.Combine(Path, "config.yaml");
+    public string VocabularyPath => System.IO.Path.Combine(Path, "vocab.txt");
+    public string MetricsPath => System.IO.Path.Combine(Path, "metrics.jsonl");
+    public string CheckpointsPath => System.IO.Path.Combine(Path, "checkpoints");
+
+    public bool HoldsRun => File.Exists(ConfigPath) || File.Exists(MetricsPath) || Directory.Exists(CheckpointsPath);
+
+    /// <summary>Makes the folder ready for a new run; refuses to overwrite an existing run unless <paramref name="force"/>.</summary>
+    public void PrepareNew(bool force)
+    {
+        if (HoldsRun)
+        {
+            if (!force)
+                throw new JomaException("RunExists", JomaErrorKind.InvalidOperation,
+                    $"'{Path}' already holds a training run. Use -ResumeFrom to continue it, -Force to replace it, or another -OutputDirectory.");
+            foreach (var file in new[] { ConfigPath, VocabularyPath, MetricsPath }) File.Delete(file);
+            if (Directory.Exists(CheckpointsPath)) Directory.Delete(CheckpointsPath, recursive: true);
+        }
+        Directory.CreateDirectory(CheckpointsPath);
+    }
+
+    public string CheckpointFolder(long step) => System.IO.Path.Combine(CheckpointsPath, $"step-{step:D8}");
+
+    public string WriteCheckpoint(nn.Module model, OptimizerHelper optimizer, TrainingCheckpointState state)
+    {
+        var final = CheckpointFolder(state.Step);
+        var partial = final + PartialSuffix;
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        model.save_safetensors(System.IO.Path.Combine(partial, ModelFile));
+        optimizer.save_py(System.IO.Path.Combine(partial, OptimizerFile));
+        var files = new[] { ModelFile, OptimizerFile }.ToDictionary(f => f, f => Sha256(System.IO.Path.Combine(partial, f)));
+        File.WriteAllText(System.IO.Path.Combine(partial, StateFile), JsonSerializer.Serialize(state with { Files = files }, Json));
+        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+        Directory.Move(partial, final);
+        return final;
+    }
+
+    /// <summary>The newest complete checkpoint, verified against its recorded hashes; null when there is none.</summary>
+    public (string Folder, TrainingCheckpointState State)? LatestCheckpoint()
+    {
+        if (!Directory.Exists(CheckpointsPath)) return null;
+        var latest = Directory.GetDirectories(CheckpointsPath, "step-*")
+            .Where(d => !d.EndsWith(PartialSuffix, StringComparison.Ordinal))
+            .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault();
+        if (latest is null) return null;
+        return (latest, ReadVerifiedState(latest));
+    }
+
+    public static TrainingCheckpointState ReadVerifiedState(string folder)
+    {
+        TrainingCheckpointState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainingCheckpointState>(File.ReadAllText(System.IO.Path.Combine(folder, StateFile)));
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            throw Corrupt(folder, $"its {StateFile} cannot be read ({e.Message})", e);
+        }
+        if (state is null || state.Files.Count == 0) throw Corrupt(folder, $"its {StateFile} is empty", null);
+        foreach (var (file, hash) in state.Files)
+        {
+            var path = System.IO.Path.Combine(folder, file);
+            if (!File.Exists(path)) throw Corrupt(folder, $"{file} is missing", null);
+            if (!string.Equals(Sha256(path), hash, StringComparison.OrdinalIgnoreCase)) throw Corrupt(folder, $"{file} does not match its recorded SHA-256 (truncated or modified)", null);
+        }
+        return state;
+    }
+
+    static JomaException Corrupt(string folder, string why, Exception? inner) =>
+        new("CheckpointCorrupt", JomaErrorKind.InvalidData,
+            $"Checkpoint '{folder}' is not usable: {why}. Delete that folder to resume from the previous checkpoint.", inner);
+
+    public static void LoadCheckpoint(string folder, nn.Module model, OptimizerHelper optimizer, TrainingCheckpointState state)
+    {
+        model.load_safetensors(System.IO.Path.Combine(folder, ModelFile));
+        optimizer.load_py(System.IO.Path.Combine(folder, OptimizerFile));
+        using var rng = tensor(Convert.FromBase64String(state.RngState), ScalarType.Byte);
+        set_rng_state(rng);
+    }
+
+    public static string CaptureRngState()
+    {
+        using var rng = get_rng_state();
+        return Convert.ToBase64String(rng.data<byte>().ToArray());
+    }
+
+    /// <summary>Keeps the newest <paramref name="keepLast"/> checkpoints and every one whose step is a multiple of <paramref name="keepEvery"/>.</summary>
+    public void Prune(int keepLast, int keepEvery)
+    {
+        var all = Directory.GetDirectories(CheckpointsPath, "step-*").Where(d => !d.EndsWith(PartialSuffix, StringComparison.Ordinal))
+            .OrderByDescending(d => d, StringComparer.Ordinal).ToList();
+        foreach (var folder in all.Skip(Math.Max(1, keepLast)))
+        {
+            long step = long.Parse(System.IO.Path.GetFileName(folder)["step-".Length..]);
+            if (keepEvery > 0 && step % keepEvery == 0) continue;
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Appends one snapshot's numbers (not its maps) as a JSON line and flushes it.</summary>
+    public void AppendMetrics(JomaTrainingSnapshot s)
+    {
+        var line = JsonSerializer.Serialize(new
+        {
+            s.Run, s.Step, s.Epoch, s.TrainLoss, s.ValidationLoss, s.ValidationPerplexity, s.LearningRate, s.LayerEntropy,
+            HeadEntropy = Enumerable.Range(0, s.HeadEntropy.GetLength(0)).Select(l => Enumerable.Range(0, s.HeadEntropy.GetLength(1)).Select(h => s.HeadEntropy[l, h]).ToArray()).ToArray(),
+            s.StableRank, s.CheckpointPath, s.TokensPerSecond, s.ElapsedSeconds,
+        });
+        using var stream = new FileStream(MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        using var writer = new StreamWriter(stream);
+        writer.WriteLine(line);
+        writer.Flush();
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Drops metrics lines written after <paramref name="step"/> (an evaluation whose checkpoint was lost).</summary>
+    public void TruncateMetricsAfter(long step)
+    {
+        if (!File.Exists(MetricsPath)) return;
+        var kept = File.ReadAllLines(MetricsPath).Where(line =>
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.GetProperty("Step").GetInt64() <= step;
+        }).ToArray();
+        var temp = MetricsPath + ".tmp";
+        File.WriteAllLines(temp, kept);
+        File.Move(temp, MetricsPath, overwrite: true);
+    }
+
+    static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+}

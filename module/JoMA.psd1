@@ -10,10 +10,14 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('JoMA.Format.ps1xml')
     CmdletsToExport      = @(
+        'Export-JomaConfig'
         'Get-JomaDevice'
+        'Import-JomaConfig'
         'Invoke-JomaDynamics'
         'Invoke-JomaJointDynamics'
         'Measure-AttentionSparsity'
+        'New-JomaConfig'
+        'Start-JomaTraining'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

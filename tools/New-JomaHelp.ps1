@@ -21,7 +21,11 @@ $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Ma
 
 function Read-Sections([string] $path) {
     $sections = @{}; $current = $null; $sub = $null
-    foreach ($line in Get-Content -LiteralPath $path) {
+    # '<!-- include NAME.md -->' pulls in a shared fragment (parameters several cmdlets have in common).
+    $lines = foreach ($line in Get-Content -LiteralPath $path) {
+        if ($line -match '^<!-- include (\S+) -->$') { Get-Content -LiteralPath (Join-Path (Split-Path $path) $Matches[1]) } else { $line }
+    }
+    foreach ($line in $lines) {
         if ($line -match '^## (.+)$') { $current = $Matches[1].Trim(); $sections[$current] = [ordered]@{ '' = [System.Collections.Generic.List[string]]::new() }; $sub = ''; continue }
         if ($line -match '^### (.+)$' -and $current) { $sub = $Matches[1].Trim(); $sections[$current][$sub] = [System.Collections.Generic.List[string]]::new(); continue }
         if ($current) { $sections[$current][$sub].Add($line) }
@@ -62,7 +66,7 @@ function Write-Parameter($p, $setParam, $descriptions) {
 $w.WriteStartDocument()
 $w.WriteStartElement('helpItems', 'http://msh'); $w.WriteAttributeString('schema', 'maml')
 $w.WriteAttributeString('xmlns', 'maml', $null, $maml); $w.WriteAttributeString('xmlns', 'command', $null, $cmd); $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
-foreach ($c in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
+foreach ($c in ($module.ExportedCmdlets.Values | Sort-Object Name)) {  # pages named _*.md are fragments, not cmdlets
     $page = Join-Path $DocsPath "$($c.Name).md"
     if (-not (Test-Path $page)) { throw "No help page $page for $($c.Name)." }
     $s = Read-Sections $page

@@ -92,6 +92,24 @@ public sealed class TrainingConfig
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>Makes the config's relative paths absolute against <paramref name="baseDirectory"/> (a config file's folder).</summary>
+    public void AnchorPaths(string baseDirectory)
+    {
+        string? Anchor(string? path) => path is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, path));
+        Data.Corpus = Anchor(Data.Corpus);
+        Data.TrainPath = Anchor(Data.TrainPath);
+        Data.ValidationPath = Anchor(Data.ValidationPath);
+        Training.OutputDirectory = Anchor(Training.OutputDirectory);
+    }
+
+    /// <summary>Reads a config file, its relative paths taken against the file's folder.</summary>
+    public static TrainingConfig LoadAnchored(string path)
+    {
+        var config = Load(path);
+        config.AnchorPaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return config;
+    }
+
     public TrainingConfig Clone() => YamlConfigReader.Read<TrainingConfig>(ToYaml());
 
     /// <summary>Every dotted key path (e.g. optimizer.lr) that <see cref="Set"/> accepts.</summary>

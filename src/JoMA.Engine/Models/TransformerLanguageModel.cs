@@ -32,7 +32,7 @@ public sealed class TransformerLanguageModel : nn.Module<Tensor, Tensor>
         {
             nn.init.uniform_(encoder.weight!, -0.1, 0.1);
             nn.init.zeros_(decoder.bias!);
-            if (options.TiedDecoder) decoder.weight = encoder.weight;
+            if (options.TiedDecoder) decoder.weight = encoder.weight!;
             else nn.init.uniform_(decoder.weight!, -0.1, 0.1);
         }
         RegisterComponents();

@@ -19,11 +19,11 @@ public sealed class JomaTrainingSnapshot
     public double ValidationPerplexity { get; init; }
     public double LearningRate { get; init; }
     /// <summary>Per layer: mean over the validation split of H(head-averaged attention row) (SCIENCE.md §1).</summary>
-    public double[] LayerEntropy { get; init; } = Array.Empty<double>();
+    public LayerValues LayerEntropy { get; init; } = new(Array.Empty<double>());
     /// <summary>[layer, head]: mean entropy of each head's rows.</summary>
-    public double[,] HeadEntropy { get; init; } = new double[0, 0];
+    public LayerHeadValues HeadEntropy { get; init; } = new(new double[0, 0]);
     /// <summary>Per layer: stable rank of linear1.weight.</summary>
-    public double[] StableRank { get; init; } = Array.Empty<double>();
+    public LayerValues StableRank { get; init; } = new(Array.Empty<double>());
     /// <summary>Full-split statistics per layer (what Measure-AttentionSparsity reports for a snapshot).</summary>
     public LayerAttentionStatistics[] AttentionStatistics { get; init; } = Array.Empty<LayerAttentionStatistics>();
     /// <summary>Attention of the fixed probe batch (the first validation windows).</summary>

@@ -127,9 +127,8 @@ public sealed class RunFolder
     {
         var line = JsonSerializer.Serialize(new
         {
-            s.Run, s.Step, s.Epoch, s.TrainLoss, s.ValidationLoss, s.ValidationPerplexity, s.LearningRate, s.LayerEntropy,
-            HeadEntropy = Enumerable.Range(0, s.HeadEntropy.GetLength(0)).Select(l => Enumerable.Range(0, s.HeadEntropy.GetLength(1)).Select(h => s.HeadEntropy[l, h]).ToArray()).ToArray(),
-            s.StableRank, s.CheckpointPath, s.TokensPerSecond, s.ElapsedSeconds,
+            s.Run, s.Step, s.Epoch, s.TrainLoss, s.ValidationLoss, s.ValidationPerplexity, s.LearningRate, LayerEntropy = s.LayerEntropy.ToArray(),
+            HeadEntropy = s.HeadEntropy.Select(layer => layer.ToArray()).ToArray(), StableRank = s.StableRank.ToArray(), s.CheckpointPath, s.TokensPerSecond, s.ElapsedSeconds,
         });
         using var stream = new FileStream(MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
         using var writer = new StreamWriter(stream);

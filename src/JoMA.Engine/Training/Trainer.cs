@@ -122,7 +122,7 @@ public sealed class Trainer
             (step, epoch, windowInEpoch, lossSum, lossCount, tokensTrained) =
                 (found.State.Step, found.State.Epoch, found.State.WindowInEpoch, found.State.TrainLossSum, found.State.TrainLossCount, found.State.TrainedTokens);
             tokensAtSnapshot = tokensTrained;
-            folder.TruncateMetricsAfter(step);
+            folder!.TruncateMetricsAfter(step);
             log($"Resumed from {found.Folder} at step {step} (epoch {epoch}, window {windowInEpoch}).");
         }
         else
@@ -160,7 +160,7 @@ public sealed class Trainer
             {
                 Run = RunName, Step = step, Epoch = step == 0 ? 0 : epoch, TrainLoss = trainLoss,
                 ValidationLoss = result.Loss, ValidationPerplexity = Math.Exp(result.Loss), LearningRate = schedule.At(Math.Max(0, step - 1)),
-                LayerEntropy = layers.Select(l => l.HeadAveraged.Entropy).ToArray(), HeadEntropy = heads, StableRank = result.StableRank,
+                LayerEntropy = new(layers.Select(l => l.HeadAveraged.Entropy)), HeadEntropy = new(heads), StableRank = new(result.StableRank),
                 AttentionStatistics = layers, Attention = result.Probe, CheckpointPath = checkpointPath,
                 TokensPerSecond = tokensPerSecond, ElapsedSeconds = clock.Elapsed.TotalSeconds,
             };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JoMA.Engine.Config;
+using JoMA.Engine.Metrics;
 using JoMA.Engine.Training;
 
 namespace JoMA.Engine.Tests.Training;
@@ -54,7 +55,8 @@ public class TrainerTests : IDisposable
         var last = snapshots[3];
         Assert.Equal(2, last.LayerEntropy.Length);
         Assert.Equal(2, last.StableRank.Length);
-        Assert.Equal(new[] { 2, 2 }, new[] { last.HeadEntropy.GetLength(0), last.HeadEntropy.GetLength(1) });
+        Assert.Equal(new[] { 2, 2 }, new[] { last.HeadEntropy.Layers, last.HeadEntropy.Heads });
+        Assert.Equal(last.LayerEntropy.ToArray(), LayerValues.Parse(last.LayerEntropy.ToString()).ToArray()); // text form round-trips exactly
         Assert.Equal(last.LayerEntropy[1], last.AttentionStatistics[1].HeadAveraged.Entropy);
         Assert.NotNull(last.Attention);
         Assert.Equal(10 * 2 * 35 * 35, last.Attention!.Probabilities![0].Length);          // probe: [10 sequences, 2 heads, 35, 35]

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using JoMA.Engine;
+using JoMA.Engine.Config;
+using JoMA.Engine.Training;
+
+namespace JoMA.PowerShell;
+
+/// <summary>
+/// Trains the reference Transformer language model (or a variant) on Wikitext-format text and streams a
+/// JomaTrainingSnapshot at step 0 and every -EvaluateEvery minibatches. Checkpoints and metrics go to
+/// -OutputDirectory; -ResumeFrom continues a run exactly where it stopped.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "JomaTraining", SupportsShouldProcess = true, DefaultParameterSetName = "New")]
+[OutputType(typeof(JomaTrainingSnapshot))]
+public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
+{
+    [Parameter(ParameterSetName = "New")]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>A config object (Import-JomaConfig, New-JomaConfig) from the pipeline.</summary>
+    [Parameter(ParameterSetName = "New", ValueFromPipeline = true)]
+    public TrainingConfig? Config { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "Resume")]
+    [ValidateNotNullOrEmpty]
+    public string? ResumeFrom { get; set; }
+
+    [Parameter(ParameterSetName = "New")]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        TrainingConfig config;
+        bool resume = ParameterSetName == "Resume";
+        try
+        {
+            if (resume)
+            {
+                var folder = new RunFolder(ResolveFilePath(ResumeFrom!));
+                if (!File.Exists(folder.ConfigPath))
+                    throw new JomaException("RunNotFound", JomaErrorKind.ObjectNotFound, $"'{folder.Path}' holds no training run (no config.yaml) to resume.");
+                config = TrainingConfig.Load(folder.ConfigPath);
+                config.Training.OutputDirectory = folder.Path;
+            }
+            else config = Config?.Clone() ?? (ConfigPath is not null ? LoadConfigFile(ConfigPath) : new TrainingConfig());
+            ApplyOverrides(config);
+            if (resume) config.Training.OutputDirectory = new RunFolder(ResolveFilePath(ResumeFrom!)).Path;
+            Trainer.Validate(config);
+        }
+        catch (JomaException e)
+        {
+            ThrowTerminating(e, ConfigPath ?? ResumeFrom);
+            return;
+        }
+
+        var output = config.Training.OutputDirectory;
+        var action = resume ? "Resume training from the newest checkpoint" : Force ? "Train a model, replacing the run there" : "Train a model and write checkpoints";
+        if (output is not null && !ShouldProcess(output, action)) return;
+        if (output is null) WriteVerbose("No -OutputDirectory: nothing is written to disk (no checkpoints, no resume).");
+
+        EnsureTorch();
+        var progress = new ProgressRecord(1, "Start-JomaTraining", "Starting");
+        var throttle = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var trainer = new Trainer(config, resume, Force.IsPresent, WriteVerbose);
+            RunStoppable(() => trainer.Run(
+                snapshot =>
+                {
+                    WriteVerbose($"Step {snapshot.Step}: validation loss {snapshot.ValidationLoss:F4}, layer entropy {snapshot.LayerEntropy}.");
+                    WriteObject(snapshot);
+                },
+                p =>
+                {
+                    if (throttle.ElapsedMilliseconds < 250 && p.Step != p.TotalSteps) return;
+                    throttle.Restart();
+                    progress.Activity = $"Start-JomaTraining {trainer.RunName}";
+                    progress.StatusDescription = $"step {p.Step}/{p.TotalSteps}, epoch {p.Epoch}, loss {p.TrainLoss:F3}, {p.TokensPerSecond:F0} tokens/s";
+                    progress.PercentComplete = (int)Math.Min(100, 100.0 * p.Step / Math.Max(1, p.TotalSteps));
+                    progress.SecondsRemaining = p.Step > 0 ? (int)(clock.Elapsed.TotalSeconds / p.Step * (p.TotalSteps - p.Step)) : -1;
+                    WriteProgress(progress);
+                },
+                PipelineStopToken));
+        }
+        catch (JomaException e)
+        {
+            ThrowTerminating(e, output);
+        }
+        finally
+        {
+            if (!Stopping) WriteProgress(new ProgressRecord(1, "Start-JomaTraining", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+}

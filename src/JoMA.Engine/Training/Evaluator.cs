@@ -16,6 +16,39 @@ public sealed record EvaluationResult(double Loss, LayerAttentionStatistics[] La
 /// </summary>
 public static class Evaluator
 {
+    /// <summary>The validation loss alone (no attention capture, no statistics): the baseline the full evaluation is compared with.</summary>
+    public static double ValidationLoss(TransformerLanguageModel model, LanguageModelBatches validation, Device device, CancellationToken cancellation = default)
+    {
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            double lossSum = 0;
+            long tokens = 0;
+            foreach (var start in validation.WindowStarts())
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var (loss, count) = WindowLoss(model, validation, start, device);
+                lossSum += loss;
+                tokens += count;
+            }
+            return lossSum / tokens;
+        }
+        finally { model.train(); }
+    }
+
+    /// <summary>Summed cross-entropy of one validation window and its token count.</summary>
+    static (double Loss, long Tokens) WindowLoss(TransformerLanguageModel model, LanguageModelBatches validation, int start, Device device)
+    {
+        var (inputIds, targetIds, length) = validation.Window(start);
+        var inputs = tensor(inputIds, new long[] { length, validation.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);   // [T, B]
+        var targets = tensor(targetIds, new long[] { length * validation.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);
+        var logits = model.forward(inputs);                                                                                                   // [T, B, V]
+        var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), targets, reduction: nn.Reduction.Sum);
+        return (loss.to_type(ScalarType.Float64).item<double>(), (long)length * validation.Columns);
+    }
+
     public static EvaluationResult Evaluate(TransformerLanguageModel model, LanguageModelBatches validation, Vocabulary vocabulary,
         Device device, int probeWindows, string run, long step, CancellationToken cancellation)
     {
@@ -37,13 +70,10 @@ public static class Evaluator
             {
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var (inputIds, targetIds, length) = validation.Window(start);
-                var inputs = tensor(inputIds, new long[] { length, validation.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);   // [T, B]
-                var targets = tensor(targetIds, new long[] { length * validation.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);
-                var logits = model.forward(inputs);                                                                                                   // [T, B, V]
-                var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), targets, reduction: nn.Reduction.Sum);
-                lossSum += loss.to_type(ScalarType.Float64).item<double>();
-                tokens += length * validation.Columns;
+                var (loss, count) = WindowLoss(model, validation, start, device);
+                lossSum += loss;
+                tokens += count;
+                int length = (int)(count / validation.Columns);
                 bool probe = start / validation.Bptt < probeWindows && length == validation.Bptt;
                 for (int l = 0; l < blocks.Count; l++)
                 {
@@ -54,6 +84,7 @@ public static class Evaluator
                 if (probe)
                 {
                     probeSequences += validation.Columns;
+                    var inputIds = validation.Window(start).Inputs;
                     for (int c = 0; c < validation.Columns; c++)
                         for (int t = 0; t < length; t++) probeTokens.Add(inputIds[t * validation.Columns + c]);
                 }

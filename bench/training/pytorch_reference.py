@@ -1,0 +1,63 @@
+"""The peer: the authors' decoder_wiki.py model (PyTorch's nn.Transformer tutorial) trained exactly as the
+reference (batch 20, bptt 35, Adam, clip 0.5, dropout 0.2, d 200, FFN 200, 1 head), on the same token ids.
+Prints tokens/second over N steps after a warm-up, and which BLAS library the process loaded."""
+import math, sys, time, json
+import torch
+from torch import nn
+
+layers, steps, threads, ids_path, vocab_size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+
+class PositionalEncoding(nn.Module):
+    def __init__(self, d, dropout=0.2, max_len=5000):
+        super().__init__()
+        self.dropout = nn.Dropout(dropout)
+        position = torch.arange(max_len).unsqueeze(1)
+        div = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
+        pe = torch.zeros(max_len, 1, d)
+        pe[:, 0, 0::2] = torch.sin(position * div)
+        pe[:, 0, 1::2] = torch.cos(position * div)
+        self.register_buffer("pe", pe)
+    def forward(self, x):
+        return self.dropout(x + self.pe[: x.size(0)])
+
+class TransformerModel(nn.Module):
+    def __init__(self, ntoken, d=200, nhead=1, dhid=200, nlayers=2, dropout=0.2):
+        super().__init__()
+        self.pos_encoder = PositionalEncoding(d, dropout)
+        self.transformer_encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, nhead, dhid, dropout), nlayers)
+        self.encoder = nn.Embedding(ntoken, d)
+        self.d = d
+        self.decoder = nn.Linear(d, ntoken)
+        self.encoder.weight.data.uniform_(-0.1, 0.1)
+        self.decoder.bias.data.zero_()
+        self.decoder.weight.data.uniform_(-0.1, 0.1)
+    def forward(self, src, mask):
+        src = self.pos_encoder(self.encoder(src) * math.sqrt(self.d))
+        return self.decoder(self.transformer_encoder(src, mask))
+
+ids = torch.tensor(json.load(open(ids_path)), dtype=torch.long)
+bsz, bptt = 20, 35
+n = ids.size(0) // bsz
+data = ids[: n * bsz].view(bsz, n).t().contiguous()
+model = TransformerModel(vocab_size, nlayers=layers)
+opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+crit = nn.CrossEntropyLoss()
+mask = torch.triu(torch.full((bptt, bptt), float("-inf")), diagonal=1)
+model.train()
+def step(i):
+    x, y = data[i : i + bptt], data[i + 1 : i + 1 + bptt].reshape(-1)
+    opt.zero_grad()
+    loss = crit(model(x, mask).view(-1, vocab_size), y)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+    opt.step()
+    return loss.item()
+warm = 5
+for k in range(warm): step(k * bptt)
+t0 = time.perf_counter()
+for k in range(warm, warm + steps): step(k * bptt)
+elapsed = time.perf_counter() - t0
+blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and "/" in line})
+print(json.dumps({"tokens_per_second": steps * bsz * bptt / elapsed, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas}))

@@ -23,11 +23,18 @@ Write-Host 'Entropy minimum (root of dH/dt on the dense output) and the authors'
 @(
     Invoke-JomaDynamics -Mu $mu -Temperature 3 -Until 100 -RelativeTolerance 1e-8 -SummaryOnly
     Invoke-JomaDynamics -RandomMu 10 -Seed 0 -Temperature 3 -Method Euler -StepSize 0.02 -Steps 5000 -SummaryOnly
-) | Format-Table Method, Status, MinEntropy, MinEntropyTime, MinEntropyStep, FinalEntropy, AcceptedSteps, Evaluations
+) | Format-Table Method, @{ n = 'MinEntropy'; e = { '{0:F4}' -f $_.MinEntropy } }, @{ n = 'at t'; e = { '{0:F3}' -f $_.MinEntropyTime } }, @{ n = 'at step'; e = { $_.MinEntropyStep } }, @{ n = 'FinalEntropy'; e = { '{0:F4}' -f $_.FinalEntropy } }
 
 Write-Host 'Joint toy (Fig. 2): NC(z, z_hat) between attention logits and the JoMA invariant, SGD for 2000 steps:'
 Invoke-JomaJointDynamics -Variant Gaussian -Steps 2000 -SampleInterval 10 | Export-Csv (Join-Path $out invariant.csv) -NoTypeInformation
 Import-Csv (Join-Path $out invariant.csv) | Where-Object { [int]$_.Step % 500 -eq 0 } |
     Format-Table @{ n = 'Step'; e = { [int]$_.Step } }, @{ n = 'Loss'; e = { '{0:F4}' -f [double]$_.Loss } }, @{ n = 'NC(z, z_hat)'; e = { '{0:F4}' -f [double]$_.Correlation } }
 
+
+Write-Host 'Training (Figs. 6-8, CPU-sized): examples/tiny-cpu.yaml (200 steps) on the shipped corpus; attention entropy per layer as it learns:'
+Start-JomaTraining -ConfigPath ./examples/tiny-cpu.yaml -MaxSteps 200 -EvaluateEvery 50 -OutputDirectory (Join-Path $out tiny-run) -Force |
+    Tee-Object -Variable snapshots |
+    Format-Table Step, Epoch, @{ n = 'TrainLoss'; e = { if ($null -ne $_.TrainLoss) { '{0:F3}' -f $_.TrainLoss } } }, @{ n = 'ValidPPL'; e = { '{0:F1}' -f $_.ValidationPerplexity } },
+        @{ n = 'LayerEntropy'; e = { ($_.LayerEntropy | ForEach-Object { '{0:F3}' -f $_ }) -join ' ' } }, @{ n = 'StableRank'; e = { ($_.StableRank | ForEach-Object { '{0:F1}' -f $_ }) -join ' ' } }
+$snapshots | Measure-AttentionSparsity -PerHead | Export-Csv (Join-Path $out training-entropy.csv) -NoTypeInformation
 Write-Host "CSV files written to $out"

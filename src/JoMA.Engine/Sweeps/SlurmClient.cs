@@ -13,15 +13,15 @@ public sealed class SlurmClient
     /// <summary>Fails with a clear error when sbatch is missing or the controller does not answer.</summary>
     public void EnsureReachable()
     {
-        foreach (var tool in new[] { "sbatch", "squeue", "scancel" })
+        foreach (var tool in new[] { "sbatch", "squeue", "scancel", "sinfo" })
             if (FindOnPath(tool) is null)
                 throw new JomaException("SlurmNotFound", JomaErrorKind.ResourceUnavailable,
                     $"{tool} was not found on PATH, so Slurm cannot be used from here. Run on a Slurm login node (or install slurm-client), or leave out -Scheduler Slurm to run the trials locally.");
-        var ping = Run("squeue", "-h", "-o", "%i", "-j", "0");
-        // squeue -j 0 answers "Invalid job id" from a live controller; no answer at all means the controller is down.
-        if (ping.ExitCode != 0 && !ping.Error.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase))
+        // Listing the partitions is the smallest question only the controller can answer.
+        var ping = Run("sinfo", "-h", "-o", "%P");
+        if (ping.ExitCode != 0)
             throw new JomaException("SlurmControllerUnreachable", JomaErrorKind.ResourceUnavailable,
-                $"The Slurm controller did not answer squeue (before sbatch was called): {Summary(ping.Error)} Check that slurmctld is running and that SLURM_CONF / slurm.conf name it.");
+                $"The Slurm controller did not answer, so nothing was submitted with sbatch: {Summary(ping.Error)} Check that slurmctld is running and that SLURM_CONF / slurm.conf name it.");
     }
 
     /// <summary>Submits a job array over <paramref name="indices"/> and returns its job id.</summary>

@@ -23,6 +23,14 @@ $counters = $trx.TestRun.ResultSummary.Counters
 $xunitPassed = [int]$counters.passed; $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
 "xunit: $xunitPassed passed, $xunitFailed failed"
 
+# The Slurm sweep tests need a real one-node cluster on this machine (installed with apt and started here when root).
+if ($IsLinux -and (id -u) -eq '0') {
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    bash ./tools/slurm/Start-TestCluster.sh
+    if ($LASTEXITCODE) { Write-Warning 'The Slurm test cluster did not start; the Slurm sweep tests will fail and say why.' }
+    "Slurm test cluster ready after $([int]$clock.Elapsed.TotalSeconds) s"
+}
+
 # Pester: the published module, exercised as a user would.
 Import-Module (Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1") -Force
 $config = New-PesterConfiguration

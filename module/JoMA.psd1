@@ -12,11 +12,13 @@
     CmdletsToExport      = @(
         'Export-JomaConfig'
         'Get-JomaDevice'
+        'Get-JomaSweep'
         'Import-JomaConfig'
         'Invoke-JomaDynamics'
         'Invoke-JomaJointDynamics'
         'Measure-AttentionSparsity'
         'New-JomaConfig'
+        'Start-JomaSweep'
         'Start-JomaTraining'
     )
     FunctionsToExport    = @()

@@ -124,6 +124,25 @@ public sealed class TrainingConfig
         }
     }
 
+    /// <summary>The canonical spelling of a dotted key path (optimizer.lr for Optimizer.Lr); null when the config has no such key.</summary>
+    public static string? CanonicalKeyPath(string keyPath) =>
+        KeyPaths().FirstOrDefault(k => string.Equals(k, keyPath, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(k.Replace("_", ""), keyPath.Replace("_", ""), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Reads a value by dotted key path (the inverse of <see cref="Set"/>).</summary>
+    public object? Get(string keyPath)
+    {
+        object? target = this;
+        foreach (var part in keyPath.Split('.'))
+        {
+            var property = target!.GetType().GetProperties()
+                .FirstOrDefault(p => UnderscoredNamingConvention.Instance.Apply(p.Name) == part || p.Name.Equals(part, StringComparison.OrdinalIgnoreCase))
+                ?? throw JomaException.Argument("ConfigUnknownKey", $"Unknown config key '{keyPath}'. Valid keys: {string.Join(", ", KeyPaths())}.");
+            target = property.GetValue(target);
+        }
+        return target;
+    }
+
     /// <summary>Sets a value by dotted key path, converting it to the key's type; unknown keys and bad values are errors naming the key.</summary>
     public void Set(string keyPath, object? value)
     {

@@ -127,7 +127,11 @@ public sealed class Trainer
         }
         else
         {
-            if (resume) log("No checkpoint found in the run folder: starting it from step 0.");
+            if (resume)
+            {
+                log("No checkpoint found in the run folder: starting it from step 0.");
+                folder!.TruncateMetricsAfter(-1); // lines from an attempt that died before its first checkpoint
+            }
             Snapshot();
         }
 

@@ -131,3 +131,12 @@ Describe 'Training configs' {
         (Import-JomaConfig (Join-Path $PSScriptRoot '../../examples/tiny-cpu.yaml')).Data.Corpus | Should -Exist
     }
 }
+
+Describe 'Example sweep configs' {
+    It 'expand to the paper''s grid and to the CPU grid' {
+        $paper = [JoMA.Engine.Sweeps.SweepDefinition]::Load((Join-Path $PSScriptRoot '../../examples/wikitext2-sweep.yaml'))
+        $paper.Grid.Expand($paper.BaseConfig).Count | Should -Be 147
+        $tiny = [JoMA.Engine.Sweeps.SweepDefinition]::Load((Join-Path $PSScriptRoot '../../examples/tiny-sweep.yaml'))
+        $tiny.Grid.Expand($tiny.BaseConfig).Count | Should -Be 4
+    }
+}

@@ -11,12 +11,17 @@
     FormatsToProcess     = @('JoMA.Format.ps1xml')
     CmdletsToExport      = @(
         'Export-JomaConfig'
+        'Export-JomaLatentTree'
+        'Get-JomaLatentSample'
         'Get-JomaDevice'
         'Import-JomaConfig'
+        'Import-JomaLatentTree'
         'Invoke-JomaDynamics'
         'Invoke-JomaJointDynamics'
         'Measure-AttentionSparsity'
+        'Measure-JomaLatentAlignment'
         'New-JomaConfig'
+        'New-JomaLatentTree'
         'Start-JomaTraining'
     )
     FunctionsToExport    = @()

@@ -11,13 +11,18 @@
     FormatsToProcess     = @('JoMA.Format.ps1xml')
     CmdletsToExport      = @(
         'Export-JomaConfig'
+        'Export-JomaLatentTree'
         'Get-JomaDevice'
+        'Get-JomaLatentSample'
         'Get-JomaSweep'
         'Import-JomaConfig'
+        'Import-JomaLatentTree'
         'Invoke-JomaDynamics'
         'Invoke-JomaJointDynamics'
         'Measure-AttentionSparsity'
+        'Measure-JomaLatentAlignment'
         'New-JomaConfig'
+        'New-JomaLatentTree'
         'Start-JomaSweep'
         'Start-JomaTraining'
     )

@@ -2,17 +2,22 @@ using System.Diagnostics;
 using System.Management.Automation;
 using JoMA.Engine;
 using JoMA.Engine.Config;
+using JoMA.Engine.Hierarchy;
 using JoMA.Engine.Training;
 
 namespace JoMA.PowerShell;
 
+/// <summary>What Start-JomaTraining trains (the config stores it as text, for YAML).</summary>
+public enum TrainingTask { LanguageModel, Hierarchical }
+
 /// <summary>
 /// Trains the reference Transformer language model (or a variant) on Wikitext-format text and streams a
-/// JomaTrainingSnapshot at step 0 and every -EvaluateEvery minibatches. Checkpoints and metrics go to
+/// JomaTrainingSnapshot at step 0 and every -EvaluateEvery minibatches; with -Task Hierarchical, trains the
+/// authors' classifier on a latent tree and streams JomaHierarchySnapshots. Checkpoints and metrics go to
 /// -OutputDirectory; -ResumeFrom continues a run exactly where it stopped.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "JomaTraining", SupportsShouldProcess = true, DefaultParameterSetName = "New")]
-[OutputType(typeof(JomaTrainingSnapshot))]
+[OutputType(typeof(JomaTrainingSnapshot), typeof(JomaHierarchySnapshot))]
 public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
 {
     [Parameter(ParameterSetName = "New")]
@@ -30,6 +35,11 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
     [Parameter(ParameterSetName = "New")]
     public SwitchParameter Force { get; set; }
 
+    [Parameter] public TrainingTask Task { get; set; }
+
+    /// <summary>The latent tree of the hierarchical task (implies -Task Hierarchical).</summary>
+    [Parameter(ParameterSetName = "New")] public LatentTree? LatentTree { get; set; }
+
     protected override void ProcessRecord()
     {
         TrainingConfig config;
@@ -46,8 +56,17 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
             }
             else config = Config?.Clone() ?? (ConfigPath is not null ? LoadConfigFile(ConfigPath) : new TrainingConfig());
             ApplyOverrides(config);
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Task)))
+                config.Task = Task == TrainingTask.Hierarchical ? TrainingConfig.TaskNames.Hierarchical : TrainingConfig.TaskNames.LanguageModel;
+            else if (LatentTree is not null) config.Task = TrainingConfig.TaskNames.Hierarchical;
+            if (LatentTree is not null)
+            {
+                if (!config.IsHierarchicalTask()) throw JomaException.Argument("LatentTreeNeedsHierarchicalTask", "-LatentTree goes with -Task Hierarchical.");
+                config.Hierarchy.Tree = LatentTree.Spec.Clone();
+            }
             if (resume) config.Training.OutputDirectory = new RunFolder(ResolveFilePath(ResumeFrom!)).Path;
-            Trainer.Validate(config);
+            if (config.IsHierarchicalTask()) HierarchicalTrainer.Validate(config, treeGiven: LatentTree is not null);
+            else Trainer.Validate(config);
         }
         catch (JomaException e)
         {
@@ -66,6 +85,11 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
         var clock = Stopwatch.StartNew();
         try
         {
+            if (config.IsHierarchicalTask())
+            {
+                TrainHierarchical(config, resume, progress, throttle, clock);
+                return;
+            }
             var trainer = new Trainer(config, resume, Force.IsPresent, WriteVerbose);
             RunStoppable(() => trainer.Run(
                 snapshot =>
@@ -93,5 +117,27 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
         {
             if (!Stopping) WriteProgress(new ProgressRecord(1, "Start-JomaTraining", "Done") { RecordType = ProgressRecordType.Completed });
         }
+    }
+
+    void TrainHierarchical(TrainingConfig config, bool resume, ProgressRecord progress, Stopwatch throttle, Stopwatch clock)
+    {
+        var trainer = new HierarchicalTrainer(config, LatentTree, resume, Force.IsPresent, WriteVerbose);
+        RunStoppable(() => trainer.Run(
+            snapshot =>
+            {
+                WriteVerbose($"Step {snapshot.Step}: evaluation loss {snapshot.EvaluationLoss:F4}, accuracy {snapshot.Accuracy:P1}.");
+                WriteObject(snapshot);
+            },
+            p =>
+            {
+                if (throttle.ElapsedMilliseconds < 250 && p.Step != p.TotalSteps) return;
+                throttle.Restart();
+                progress.Activity = $"Start-JomaTraining {trainer.RunName} (hierarchical)";
+                progress.StatusDescription = $"step {p.Step}/{p.TotalSteps}, loss {p.TrainLoss:F3}, {p.TokensPerSecond:F0} tokens/s";
+                progress.PercentComplete = (int)Math.Min(100, 100.0 * p.Step / Math.Max(1, p.TotalSteps));
+                progress.SecondsRemaining = p.Step > 0 ? (int)(clock.Elapsed.TotalSeconds / p.Step * (p.TotalSteps - p.Step)) : -1;
+                WriteProgress(progress);
+            },
+            PipelineStopToken));
     }
 }

@@ -47,7 +47,7 @@ public abstract class TrainingConfigCmdlet : JomaCmdlet
     [Parameter] [ValidateRange(0, int.MaxValue)] public int WarmupSteps { get; set; }
 
     [Parameter] [ValidateRange(1, 100_000)] public int Epochs { get; set; }
-    [Parameter] [ValidateRange(1, long.MaxValue)] public long MaxSteps { get; set; }
+    [Parameter] [Alias("Steps")] [ValidateRange(1, long.MaxValue)] public long MaxSteps { get; set; }
     [Parameter] [ValidateRange(1, int.MaxValue)] public int EvaluateEvery { get; set; }
     [Parameter] [ValidateRange(1, 10_000)] public int ProbeWindows { get; set; }
     [Parameter] public string? OutputDirectory { get; set; }

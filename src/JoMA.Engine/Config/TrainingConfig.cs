@@ -1,3 +1,4 @@
+using JoMA.Engine.Hierarchy;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -14,10 +15,21 @@ public sealed class TrainingConfig
     public long Seed { get; set; } = 1;
     /// <summary>auto, cpu or cuda.</summary>
     public string Device { get; set; } = "auto";
+    /// <summary>language_model (the Wikitext experiments) or hierarchical (latent-tree classification, Table 1).</summary>
+    public string Task { get; set; } = TaskNames.LanguageModel;
     public DataSection Data { get; set; } = new();
     public ModelSection Model { get; set; } = new();
     public OptimizerSection Optimizer { get; set; } = new();
     public TrainingSection Training { get; set; } = new();
+    /// <summary>Settings of the hierarchical task; ignored by the language model.</summary>
+    public HierarchySection Hierarchy { get; set; } = new();
+
+    public static class TaskNames
+    {
+        public const string LanguageModel = "language_model", Hierarchical = "hierarchical";
+    }
+
+    public bool IsHierarchicalTask() => Task.Replace("_", "").Equals("hierarchical", StringComparison.OrdinalIgnoreCase);
 
     public sealed class DataSection
     {
@@ -73,6 +85,17 @@ public sealed class TrainingConfig
         public int KeepLast { get; set; } = 3;
         /// <summary>Also keep every checkpoint whose step is a multiple of this (0: none).</summary>
         public int KeepEvery { get; set; }
+    }
+
+    public sealed class HierarchySection
+    {
+        /// <summary>The latent tree to sample from (rebuilt from its seed).</summary>
+        public LatentTreeSpec? Tree { get; set; }
+        /// <summary>Each block's hidden width is this times M (feed_forward_base vocabulary, the paper's 4·M) or times d (model).</summary>
+        public int FeedForwardMultiplier { get; set; } = 4;
+        public string FeedForwardBase { get; set; } = "vocabulary";
+        /// <summary>Fixed held-out samples for each snapshot's loss and accuracy.</summary>
+        public int EvaluationSamples { get; set; } = 1280;
     }
 
     static readonly ISerializer Serializer = new SerializerBuilder()

@@ -25,6 +25,8 @@ public sealed class RunFolder
     public string VocabularyPath => System.IO.Path.Combine(Path, "vocab.txt");
     public string MetricsPath => System.IO.Path.Combine(Path, "metrics.jsonl");
     public string CheckpointsPath => System.IO.Path.Combine(Path, "checkpoints");
+    /// <summary>The latent tree of a hierarchical run (JSON, see Hierarchy.LatentTreeFile).</summary>
+    public string TreePath => System.IO.Path.Combine(Path, "tree.json");
 
     public bool HoldsRun => File.Exists(ConfigPath) || File.Exists(MetricsPath) || Directory.Exists(CheckpointsPath);
 
@@ -36,7 +38,7 @@ public sealed class RunFolder
             if (!force)
                 throw new JomaException("RunExists", JomaErrorKind.InvalidOperation,
                     $"'{Path}' already holds a training run. Use -ResumeFrom to continue it, -Force to replace it, or another -OutputDirectory.");
-            foreach (var file in new[] { ConfigPath, VocabularyPath, MetricsPath }) File.Delete(file);
+            foreach (var file in new[] { ConfigPath, VocabularyPath, MetricsPath, TreePath }) File.Delete(file);
             if (Directory.Exists(CheckpointsPath)) Directory.Delete(CheckpointsPath, recursive: true);
         }
         Directory.CreateDirectory(CheckpointsPath);
@@ -125,11 +127,17 @@ public sealed class RunFolder
     /// <summary>Appends one snapshot's numbers (not its maps) as a JSON line and flushes it.</summary>
     public void AppendMetrics(JomaTrainingSnapshot s)
     {
-        var line = JsonSerializer.Serialize(new
+        AppendMetricsLine(new
         {
             s.Run, s.Step, s.Epoch, s.TrainLoss, s.ValidationLoss, s.ValidationPerplexity, s.LearningRate, LayerEntropy = s.LayerEntropy.ToArray(),
             HeadEntropy = s.HeadEntropy.Select(layer => layer.ToArray()).ToArray(), StableRank = s.StableRank.ToArray(), s.CheckpointPath, s.TokensPerSecond, s.ElapsedSeconds,
         });
+    }
+
+    /// <summary>Appends any record (which must have a Step) as one JSON line and flushes it to disk.</summary>
+    public void AppendMetricsLine(object record)
+    {
+        var line = JsonSerializer.Serialize(record);
         using var stream = new FileStream(MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
         using var writer = new StreamWriter(stream);
         writer.WriteLine(line);

@@ -11,6 +11,7 @@
     FormatsToProcess     = @('JoMA.Format.ps1xml')
     CmdletsToExport      = @(
         'Export-JomaConfig'
+        'Export-JomaPlot'
         'Get-JomaDevice'
         'Import-JomaConfig'
         'Invoke-JomaDynamics'

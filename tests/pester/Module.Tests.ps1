@@ -1,6 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../out/JoMA/JoMA.psd1') -Force
-    $script:expected = 'Export-JomaConfig', 'Get-JomaDevice', 'Import-JomaConfig', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'New-JomaConfig', 'Start-JomaTraining'
+    $script:expected = 'Export-JomaConfig', 'Export-JomaPlot', 'Get-JomaDevice', 'Import-JomaConfig', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'New-JomaConfig', 'Start-JomaTraining'
 }
 
 Describe 'The JoMA module' {
@@ -8,13 +8,13 @@ Describe 'The JoMA module' {
         (Get-Command -Module JoMA).Name | Sort-Object | Should -Be ($expected | Sort-Object)
     }
 
-    It '<_> declares an OutputType with a table or list view' -ForEach @('Export-JomaConfig', 'Get-JomaDevice', 'Import-JomaConfig', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'New-JomaConfig', 'Start-JomaTraining') {
+    It '<_> declares an OutputType with a table or list view' -ForEach @('Export-JomaConfig', 'Export-JomaPlot', 'Get-JomaDevice', 'Import-JomaConfig', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'New-JomaConfig', 'Start-JomaTraining') {
         $types = (Get-Command $_).OutputType.Type
         $types | Should -Not -BeNullOrEmpty
         foreach ($t in $types) { Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty }
     }
 
-    It '<_> has full help: synopsis, description, every parameter, two examples' -ForEach @('Export-JomaConfig', 'Get-JomaDevice', 'Import-JomaConfig', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'New-JomaConfig', 'Start-JomaTraining') {
+    It '<_> has full help: synopsis, description, every parameter, two examples' -ForEach @('Export-JomaConfig', 'Export-JomaPlot', 'Get-JomaDevice', 'Import-JomaConfig', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'New-JomaConfig', 'Start-JomaTraining') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -BeLike "*$_ *[<CommonParameters>]*"

@@ -3,6 +3,7 @@ using JoMA.Engine.Plots;
 namespace JoMA.Engine.Tests.Plots;
 
 /// <summary>How input objects become a plot model, and the errors that say what to pipe instead.</summary>
+[Collection(PlotTestCollection.Name)]
 public sealed class PlotFiguresTests
 {
     static JomaException Error(Action action) => Assert.Throws<JomaException>(action);
@@ -26,6 +27,39 @@ public sealed class PlotFiguresTests
         var panel = (LinePanel)PlotFigures.Build(items, new PlotRequest { Metrics = new[] { "ValidationLoss" } }).Panels[0];
         Assert.Equal(new[] { "a", "b" }, panel.Series.Select(s => s.Label));
         Assert.Equal("validation loss (nats/token)", panel.YLabel);
+    }
+
+    [Fact]
+    public void One_row_per_layer_results_give_one_line_per_layer()
+    {
+        var ranks = Enumerable.Range(0, 3).SelectMany(step => Enumerable.Range(0, 2).Select(layer =>
+            new PlotItem(new JoMA.Engine.Metrics.StableRankResult { Run = "r", Step = step * 10, Layer = layer, Matrix = "linear1", StableRank = 5 - step + layer }))).ToList();
+        var rankPanel = (LinePanel)PlotFigures.Build(ranks, new PlotRequest()).Panels[0];
+        Assert.Equal(new[] { "layer 0", "layer 1" }, rankPanel.Series.Select(s => s.Label));
+        Assert.Equal(new double[] { 5, 4, 3 }, rankPanel.Series[0].Y);
+        Assert.StartsWith("stable rank", rankPanel.YLabel);
+
+        var sparsity = Enumerable.Range(0, 4).SelectMany(t => new[] { -1, 0 }.Select(head =>
+            new PlotItem(new JoMA.Engine.Metrics.AttentionSparsity { System = "Linear", Time = t * 0.5, Step = t, Layer = 0, Head = head, Entropy = 2 - 0.1 * t }))).ToList();
+        var figure = PlotFigures.Build(sparsity, new PlotRequest());
+        var sparsityPanel = (LinePanel)figure.Panels[0];
+        Assert.Equal(new[] { "mean of heads", "head 0" }, sparsityPanel.Series.Select(s => s.Label));
+        Assert.Equal(new[] { 0, 0.5, 1, 1.5 }, sparsityPanel.Series[0].X);
+        Assert.Equal("Attention entropy vs time t", figure.Title);
+    }
+
+    [Fact]
+    public void Attention_map_of_a_later_sequence_uses_that_sequences_tokens()
+    {
+        var one = PlotSamples.Attention(length: 3, heads: 1);
+        var two = new JoMA.Engine.Metrics.AttentionSample
+        {
+            Heads = 1, Length = 3, Sequences = 2, Layers = new[] { 0 }, Tokens = new[] { "a", "b", "c", "x", "y", "z" }, TokenIds = new int[6],
+            Probabilities = new[] { one.Probabilities![0].Concat(one.Probabilities[0]).ToArray() },
+        };
+        var panel = (HeatmapPanel)PlotFigures.Build(new[] { new PlotItem(two) }, new PlotRequest { Sequence = 1 }).Panels[0];
+        Assert.Equal(new[] { "x", "y", "z" }, panel.RowLabels);
+        Assert.Equal("SequenceOutOfRange", Error(() => PlotFigures.Build(new[] { new PlotItem(two) }, new PlotRequest { Sequence = 2 })).ErrorId);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using JoMA.Engine.Joint;
 namespace JoMA.Engine.Plots;
 
 /// <summary>
-/// The joint toy's V = U_C^T W (common tokens × classes) at chosen steps, side by side on one symmetric colour scale
+/// The joint toy's V = U_C^T W (contextual tokens, distinct then common, × classes) at chosen steps, side by side on one symmetric colour scale
 /// so that growth and sign pattern compare directly (paper Fig. 3).
 /// </summary>
 static class MatrixFigure
@@ -28,7 +28,7 @@ static class MatrixFigure
         bool manyRuns = chosen.Select(s => (s.Variant, s.Seed)).Distinct().Count() > 1;
         double limit = Math.Max(1e-12, chosen.Max(s => MaxAbs(s.V!)));
         var panels = chosen.Select(s => (PlotPanel)new HeatmapPanel(
-            $"step {s.Step}{(manyRuns ? $" ({s.Variant}, seed {s.Seed})" : "")}", s.V!, "class k", "common token m", "V entry",
+            $"step {s.Step}{(manyRuns ? $" ({s.Variant}, seed {s.Seed})" : "")}", s.V!, "class k", "contextual token m", "V entry",
             null, null, -limit, limit, Diverging: true)).ToList();
         return new PlotFigure(request.Title ?? "V = U_C^T W of the joint toy", panels);
     }

@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Export-JomaConfig'
         'Export-JomaLatentTree'
+        'Export-JomaPlot'
         'Get-JomaDevice'
         'Get-JomaLatentSample'
         'Get-JomaSweep'

@@ -10,10 +10,13 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('JoMA.Format.ps1xml')
     CmdletsToExport      = @(
+        'Get-JomaAttention'
         'Get-JomaDevice'
+        'Import-JomaCheckpoint'
         'Invoke-JomaDynamics'
         'Invoke-JomaJointDynamics'
         'Measure-AttentionSparsity'
+        'Measure-JomaStableRank'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -23,7 +26,7 @@
             Tags         = @('JoMA', 'Transformer', 'attention', 'entropy', 'MLP', 'dynamics', 'TorchSharp', 'libtorch', 'machine-learning', 'ODE', 'Linux')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/joma-powershell/JoMA.PowerShell'
-            ReleaseNotes = 'JoMA dynamics (Dormand–Prince 5(4), Euler), the joint toy, attention sparsity, device report.'
+            ReleaseNotes = 'JoMA dynamics (Dormand–Prince 5(4), Euler), the joint toy, attention sparsity, device report; pretrained checkpoints (Import-JomaCheckpoint, Get-JomaAttention, Measure-JomaStableRank).'
         }
     }
 }

@@ -1,6 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../out/JoMA/JoMA.psd1') -Force
-    $script:expected = 'Get-JomaDevice', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity'
+    $script:expected = 'Get-JomaAttention', 'Get-JomaDevice', 'Import-JomaCheckpoint', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'Measure-JomaStableRank'
 }
 
 Describe 'The JoMA module' {
@@ -8,13 +8,13 @@ Describe 'The JoMA module' {
         (Get-Command -Module JoMA).Name | Sort-Object | Should -Be ($expected | Sort-Object)
     }
 
-    It '<_> declares an OutputType with a table or list view' -ForEach @('Get-JomaDevice', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity') {
+    It '<_> declares an OutputType with a table or list view' -ForEach @('Get-JomaAttention', 'Get-JomaDevice', 'Import-JomaCheckpoint', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'Measure-JomaStableRank') {
         $types = (Get-Command $_).OutputType.Type
         $types | Should -Not -BeNullOrEmpty
         foreach ($t in $types) { Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty }
     }
 
-    It '<_> has full help: synopsis, description, every parameter, two examples' -ForEach @('Get-JomaDevice', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity') {
+    It '<_> has full help: synopsis, description, every parameter, two examples' -ForEach @('Get-JomaAttention', 'Get-JomaDevice', 'Import-JomaCheckpoint', 'Invoke-JomaDynamics', 'Invoke-JomaJointDynamics', 'Measure-AttentionSparsity', 'Measure-JomaStableRank') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -BeLike "*$_ *[<CommonParameters>]*"

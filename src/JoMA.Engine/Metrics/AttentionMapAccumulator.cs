@@ -28,14 +28,26 @@ public sealed class AttentionMapAccumulator
         var p = probabilities.dim() == 3 ? probabilities.unsqueeze(0) : probabilities; // [B, H, T, T]
         long batch = p.shape[0], heads = p.shape[1], t = p.shape[2];
         if (heads != perHead.Length) throw new ArgumentException($"Expected {perHead.Length} heads, got {heads}.");
-        var average = p.mean(new long[] { 1 });                                          // [B, T, T] head-averaged rows
-        // Per head: Σ over batch and queries of H(row) and of max(row) → [H]; head-averaged: scalars.
-        var headEntropy = RowEntropy(p).sum(new long[] { 0, 2 });
-        var headTop = p.amax(new long[] { -1 }).sum(new long[] { 0, 2 });
-        var averageEntropy = RowEntropy(average).sum();
-        var averageTop = average.amax(new long[] { -1 }).sum();
-        var sums = cat(new[] { headEntropy, headTop, averageEntropy.unsqueeze(0), averageTop.unsqueeze(0) })
-            .to_type(ScalarType.Float64).cpu().data<double>().ToArray();                  // one transfer
+        // Head by head, so the float64 temporaries are [B, T, T], not [B, H, T, T] (a 2048-token, 8-head map would need 1 GB more).
+        var partial = new List<Tensor>(2 * (int)heads + 2);
+        var headTop = new List<Tensor>((int)heads);
+        for (long h = 0; h < heads; h++)
+        {
+            using var headScope = NewDisposeScope();
+            var map = p.select(1, h);                                                    // [B, T, T]
+            partial.Add(RowEntropy(map).sum().MoveToOuterDisposeScope());
+            headTop.Add(map.amax(new long[] { -1 }).sum().MoveToOuterDisposeScope());
+        }
+        partial.AddRange(headTop);
+        using (var averageScope = NewDisposeScope())
+        {
+            var average = p.mean(new long[] { 1 });                                      // [B, T, T] head-averaged rows
+            partial.Add(RowEntropy(average).sum().MoveToOuterDisposeScope());
+            partial.Add(average.amax(new long[] { -1 }).sum().MoveToOuterDisposeScope());
+        }
+        // Per head: Σ over batch and queries of H(row), then of max(row); head-averaged: the same two sums.
+        var sums = stack(partial.Select(x => x.to_type(ScalarType.Float64)).ToArray())
+            .cpu().data<double>().ToArray();                                              // one transfer
         double maxEntropy = batch * CausalMaxEntropySum(t);
         long rows = batch * t;
         for (int h = 0; h < heads; h++) perHead[h].AddSums(sums[h], maxEntropy, sums[heads + h], rows);
@@ -49,7 +61,7 @@ public sealed class AttentionMapAccumulator
     static Tensor RowEntropy(Tensor p)
     {
         var p64 = p.to_type(ScalarType.Float64);
-        return -(p64 * (p64 + AttentionEntropy.Epsilon).log()).sum(-1);
+        return (p64 + AttentionEntropy.Epsilon).log_().mul_(p64).sum(-1).neg_(); // in place: two T² float64 buffers, not five
     }
 
     /// <summary>Σ_{q=1..T} ln q: the summed maximum entropy of the T causal rows of one map.</summary>

@@ -12,12 +12,15 @@ internal static class CausalAttention
     /// <summary>[heads, T, hd] → [T, heads·hd].</summary>
     public static Tensor MergeHeads(Tensor x) => x.permute(1, 0, 2).reshape(x.shape[1], -1);
 
-    /// <summary>softmax over keys of scores [heads, T, T] with keys after the query masked out (their probability is exactly 0).</summary>
+    /// <summary>
+    /// softmax over keys of scores [heads, T, T] with keys after the query masked out (their probability is exactly 0).
+    /// The mask is written into <paramref name="scores"/> in place (callers pass a temporary): at 2048 tokens each [heads, T, T] copy is 128 MB.
+    /// </summary>
     public static Tensor CausalSoftmax(Tensor scores)
     {
         long t = scores.shape[^1];
         using var future = ones(t, t, ScalarType.Bool, device: scores.device).triu(1); // on the scores' device (CUDA too)
-        return scores.masked_fill(future, double.NegativeInfinity).softmax(-1);
+        return scores.masked_fill_(future, double.NegativeInfinity).softmax(-1);
     }
 
     /// <summary>Mean over queries of −Σ p ln p per head (float64; 0 ln 0 = 0).</summary>

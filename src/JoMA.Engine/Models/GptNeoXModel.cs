@@ -35,7 +35,7 @@ public sealed class GptNeoXModel : CausalLanguageModel
             q = ApplyRotary(q, cos, sin);
             k = ApplyRotary(k, cos, sin);
         }
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(hd); // [heads, T, T]
+        var scores = q.matmul(k.transpose(-1, -2)).div_(Math.Sqrt(hd)); // [heads, T, T], scaled in place: one T² buffer fewer
         probabilities = CausalAttention.CausalSoftmax(scores);
         var attention = Linear(CausalAttention.MergeHeads(probabilities.matmul(v)), W(p + "attention.dense.weight"), W(p + "attention.dense.bias"));
         if (c.UseParallelResidual) return x + attention + Mlp(p, x);
@@ -57,8 +57,8 @@ public sealed class GptNeoXModel : CausalLanguageModel
     (Tensor Cos, Tensor Sin) RotaryTables(long tokens)
     {
         int r = Config.RotaryDims;
-        var invFreq = 1.0f / pow(tensor((float)Config.RotaryEmbeddingBase), arange(0, r, 2, ScalarType.Int64).to_type(ScalarType.Float32) / r);
-        var positions = arange(tokens, ScalarType.Float32);
+        var invFreq = 1.0f / pow(tensor((float)Config.RotaryEmbeddingBase, device: Device), arange(0, r, 2, ScalarType.Int64, device: Device).to_type(ScalarType.Float32) / r);
+        var positions = arange(tokens, ScalarType.Float32, device: Device);
         var freqs = outer(positions, invFreq);
         var angles = cat([freqs, freqs], -1);
         return (angles.cos(), angles.sin());

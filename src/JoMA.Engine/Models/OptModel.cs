@@ -21,7 +21,7 @@ public sealed class OptModel : CausalLanguageModel
     {
         var tokens = W("embed_tokens.weight").index_select(0, ids); // [T, word_embed_proj_dim]
         if (Config.HasProjection) tokens = Linear(tokens, W("project_in.weight")); // [T, hidden]
-        var positions = arange(ids.shape[0], ScalarType.Int64) + CheckpointTensorLayout.OptPositionOffset;
+        var positions = arange(ids.shape[0], ScalarType.Int64, device: Device) + CheckpointTensorLayout.OptPositionOffset;
         return tokens + W("embed_positions.weight").index_select(0, positions);
     }
 

@@ -22,13 +22,22 @@ public sealed class AttentionMapAccumulator
     public int Layer { get; }
 
     /// <param name="probabilities">[heads, T, T] or [B, heads, T, T], causal (row q has q + 1 keys).</param>
-    public void Add(Tensor probabilities)
+    public void Add(Tensor probabilities) => AddQueryBlock(probabilities, 0);
+
+    /// <summary>
+    /// Adds a block of query rows <paramref name="firstQuery"/> … firstQuery + rows − 1 of causal maps, so a long window
+    /// can be measured without its whole [heads, T, T] map ever existing. Row q has q + 1 keys; the block may hold just
+    /// those keys (its last dimension firstQuery + rows) or more (zeros beyond a row's keys add nothing).
+    /// </summary>
+    /// <param name="probabilities">[heads, rows, keys] or [B, heads, rows, keys].</param>
+    public void AddQueryBlock(Tensor probabilities, long firstQuery)
     {
         using var scope = NewDisposeScope();
-        var p = probabilities.dim() == 3 ? probabilities.unsqueeze(0) : probabilities; // [B, H, T, T]
+        var p = probabilities.dim() == 3 ? probabilities.unsqueeze(0) : probabilities; // [B, H, rows, keys]
         long batch = p.shape[0], heads = p.shape[1], t = p.shape[2];
         if (heads != perHead.Length) throw new ArgumentException($"Expected {perHead.Length} heads, got {heads}.");
-        // Head by head, so the float64 temporaries are [B, T, T], not [B, H, T, T] (a 2048-token, 8-head map would need 1 GB more).
+        if (firstQuery < 0 || p.shape[3] < firstQuery + t) throw new ArgumentException($"Rows {firstQuery}..{firstQuery + t - 1} need at least {firstQuery + t} keys, got {p.shape[3]}.");
+        // Head by head, so the temporaries are [B, rows, keys], not [B, H, rows, keys] (8 times less memory).
         var partial = new List<Tensor>(2 * (int)heads + 2);
         var headTop = new List<Tensor>((int)heads);
         for (long h = 0; h < heads; h++)
@@ -48,7 +57,7 @@ public sealed class AttentionMapAccumulator
         // Per head: Σ over batch and queries of H(row), then of max(row); head-averaged: the same two sums.
         var sums = stack(partial.Select(x => x.to_type(ScalarType.Float64)).ToArray())
             .cpu().data<double>().ToArray();                                              // one transfer
-        double maxEntropy = batch * CausalMaxEntropySum(t);
+        double maxEntropy = batch * (CausalMaxEntropySum(firstQuery + t) - CausalMaxEntropySum(firstQuery));
         long rows = batch * t;
         for (int h = 0; h < heads; h++) perHead[h].AddSums(sums[h], maxEntropy, sums[heads + h], rows);
         headAveraged.AddSums(sums[2 * heads], maxEntropy, sums[2 * heads + 1], rows);
@@ -57,11 +66,16 @@ public sealed class AttentionMapAccumulator
     public LayerAttentionStatistics Result() =>
         new(Layer, headAveraged.Result(), perHead.Select(a => a.Result()).ToArray());
 
-    /// <summary>−Σ_k p ln(p + 1e−8) over the last dimension, in float64.</summary>
+    /// <summary>
+    /// −Σ_k p ln(p + 1e−8) over the last dimension: terms in the map's own precision, summed in float64. A float32
+    /// term is off by ~1e−7 of itself, so a row's entropy by at most ~1e−7·H (≈1e−6 nats at 2048 keys) while the
+    /// elementwise work runs ~4× faster than in float64 — at 2048 tokens it was half the cost of a -ReduceOnly pass.
+    /// </summary>
     static Tensor RowEntropy(Tensor p)
     {
-        var p64 = p.to_type(ScalarType.Float64);
-        return (p64 + AttentionEntropy.Epsilon).log_().mul_(p64).sum(-1).neg_(); // in place: two T² float64 buffers, not five
+        var terms = p.dtype == ScalarType.Float64 || p.dtype == ScalarType.Float32 ? p + AttentionEntropy.Epsilon : p.to_type(ScalarType.Float32) + AttentionEntropy.Epsilon;
+        terms.log_().mul_(p);                                                             // in place: one T² buffer per head
+        return terms.sum(new long[] { -1 }, false, ScalarType.Float64).neg_();
     }
 
     /// <summary>Σ_{q=1..T} ln q: the summed maximum entropy of the T causal rows of one map.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using JoMA.Engine.Checkpoints;
 using JoMA.Engine.Metrics;
 using JoMA.Engine.Text;
@@ -39,6 +40,9 @@ public sealed class AttentionExtractor
 
     public int WindowLength { get; }
 
+    /// <summary>Query rows per attention block under -ReduceOnly: blocks of about 4M probabilities (16 MB of float32) each.</summary>
+    public static int QueryBlockRows(int heads, int tokens) => Math.Max(1, (1 << 22) / (heads * Math.Max(1, tokens)));
+
     static int[]? Check(int[]? requested, int count, string errorId, string parameter)
     {
         if (requested is null) return null;
@@ -77,23 +81,31 @@ public sealed class AttentionExtractor
         var maps = new Dictionary<int, float[]>();
         using var scope = NewDisposeScope();
         using var headIndex = keptHeads is null ? null : tensor(keptHeads, device: model.Device);
-        var forward = new ForwardOptions
-        {
-            KeepAttentionMaps = false,
-            KeepHiddenStates = false,
-            ComputeEntropies = false,
-            ComputeLogits = false,
-            OnLayerAttention = (layer, probabilities) =>                      // probabilities [heads, T, T]
+        var forward = options.ReduceOnly
+            ? new ForwardOptions
             {
-                if (!accumulators.TryGetValue(layer, out var accumulator)) return;
-                accumulator.Add(probabilities);
-                if (options.ReduceOnly) return;
-                using var mapScope = NewDisposeScope();
-                var kept = headIndex is null ? probabilities : probabilities.index_select(0, headIndex); // [kept heads, T, T]
-                maps[layer] = kept.cpu().contiguous().data<float>().ToArray();
-            },
-        };
+                KeepAttentionMaps = false, KeepHiddenStates = false, ComputeEntropies = false, ComputeLogits = false,
+                // Blocks of query rows: the statistics are sums over rows, so no layer's whole map is ever needed.
+                AttentionQueryBlockRows = QueryBlockRows(heads, t),
+                OnAttentionBlock = (layer, first, block) =>                              // block [heads, rows, keys]
+                {
+                    if (accumulators.TryGetValue(layer, out var accumulator)) accumulator.AddQueryBlock(block, first);
+                },
+            }
+            : new ForwardOptions
+            {
+                KeepAttentionMaps = false, KeepHiddenStates = false, ComputeEntropies = false, ComputeLogits = false,
+                OnLayerAttention = (layer, probabilities) =>                              // probabilities [heads, T, T]
+                {
+                    if (!accumulators.TryGetValue(layer, out var accumulator)) return;
+                    accumulator.Add(probabilities);
+                    using var mapScope = NewDisposeScope();
+                    var kept = headIndex is null ? probabilities : probabilities.index_select(0, headIndex); // [kept heads, T, T]
+                    maps[layer] = MemoryMarshal.Cast<byte, float>(kept.cpu().contiguous().bytes).ToArray(); // one bulk copy of the CPU storage
+                },
+            };
         using (var output = model.Forward(tokenIds.Select(id => (long)id).ToArray(), forward)) { }
+        Native.ProcessMemory.ReturnFreedMemory(); // so the resident set stays flat from window to window
         return new AttentionSample
         {
             Source = checkpoint.Path,

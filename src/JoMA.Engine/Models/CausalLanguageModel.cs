@@ -76,8 +76,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
 
     /// <summary>[T] ids → [T, hidden] input of layer 0.</summary>
     protected abstract Tensor Embed(Tensor ids);
-    /// <summary>One decoder layer: x [T, hidden] → [T, hidden]; <paramref name="probabilities"/> [heads, T, T].</summary>
-    protected abstract Tensor DecoderLayer(int layer, Tensor x, out Tensor probabilities);
+    /// <summary>One decoder layer: x [T, hidden] → [T, hidden]; its attention probabilities go to <paramref name="capture"/>.</summary>
+    internal abstract Tensor DecoderLayer(int layer, Tensor x, AttentionCapture capture);
     /// <summary>After the last layer: final norm (and projection) → the last hidden state.</summary>
     protected abstract Tensor Final(Tensor x);
     /// <summary>The last hidden state → logits [T, vocab].</summary>
@@ -105,10 +105,19 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         {
             if (options.KeepHiddenStates) hidden.Add(x);
             using var layerScope = NewDisposeScope();
-            var next = DecoderLayer(l, x, out var probabilities);
-            options.OnLayerAttention?.Invoke(l, probabilities);
-            if (options.ComputeEntropies) entropies.Add(new LayerAttentionEntropy(l, CausalAttention.EntropyPerHead(probabilities)));
-            if (options.KeepAttentionMaps) attentions.Add(probabilities.contiguous().MoveToOuterDisposeScope());
+            int layer = l;
+            bool wholeMapNeeded = options.KeepAttentionMaps || options.ComputeEntropies || options.OnLayerAttention is not null;
+            var capture = !wholeMapNeeded && options.AttentionQueryBlockRows is { } rows && options.OnAttentionBlock is { } onBlock
+                ? AttentionCapture.Blocks(rows, (first, block) => onBlock(layer, first, block))
+                : AttentionCapture.FullMap();
+            var next = DecoderLayer(l, x, capture);
+            if (capture.Probabilities is { } probabilities)
+            {
+                options.OnAttentionBlock?.Invoke(l, 0, probabilities);
+                options.OnLayerAttention?.Invoke(l, probabilities);
+                if (options.ComputeEntropies) entropies.Add(new LayerAttentionEntropy(l, CausalAttention.EntropyPerHead(probabilities)));
+                if (options.KeepAttentionMaps) attentions.Add(probabilities.contiguous().MoveToOuterDisposeScope());
+            }
             if (!options.KeepHiddenStates && l > 0) x.Dispose(); // bounded memory: the previous layer's output is no longer needed
             x = next.MoveToOuterDisposeScope();
         }

@@ -19,6 +19,15 @@ public sealed record ForwardOptions
     /// The tensor is only valid during the call.
     /// </summary>
     public Action<int, torch.Tensor>? OnLayerAttention { get; init; }
+    /// <summary>
+    /// Called with (layer, first query, probabilities [heads, rows, keys]) for blocks of query rows. With
+    /// <see cref="AttentionQueryBlockRows"/> set and nothing else needing whole maps (no kept maps, entropies or
+    /// <see cref="OnLayerAttention"/>), attention is computed block by block and no [heads, T, T] map ever exists;
+    /// otherwise it gets each whole map as one block (first query 0). The tensor is only valid during the call.
+    /// </summary>
+    public Action<int, long, torch.Tensor>? OnAttentionBlock { get; init; }
+    /// <summary>Query rows per attention block (see <see cref="OnAttentionBlock"/>); null = whole maps.</summary>
+    public int? AttentionQueryBlockRows { get; init; }
 
     public static ForwardOptions Everything { get; } = new();
     public static ForwardOptions EntropiesOnly { get; } = new() { KeepAttentionMaps = false, KeepHiddenStates = false };

@@ -18,7 +18,7 @@ public sealed class GptNeoXModel : CausalLanguageModel
 
     protected override Tensor Embed(Tensor ids) => W("embed_in.weight").index_select(0, ids);
 
-    protected override Tensor DecoderLayer(int layer, Tensor x, out Tensor probabilities)
+    internal override Tensor DecoderLayer(int layer, Tensor x, AttentionCapture capture)
     {
         var c = Config;
         var p = $"layers.{layer}.";
@@ -35,9 +35,8 @@ public sealed class GptNeoXModel : CausalLanguageModel
             q = ApplyRotary(q, cos, sin);
             k = ApplyRotary(k, cos, sin);
         }
-        var scores = q.matmul(k.transpose(-1, -2)).div_(Math.Sqrt(hd)); // [heads, T, T], scaled in place: one T² buffer fewer
-        probabilities = CausalAttention.CausalSoftmax(scores);
-        var attention = Linear(CausalAttention.MergeHeads(probabilities.matmul(v)), W(p + "attention.dense.weight"), W(p + "attention.dense.bias"));
+        var context = CausalAttention.Attend(q, k, v, Math.Sqrt(hd), capture);          // scores / √head_dim, [heads, T, hd]
+        var attention = Linear(CausalAttention.MergeHeads(context), W(p + "attention.dense.weight"), W(p + "attention.dense.bias"));
         if (c.UseParallelResidual) return x + attention + Mlp(p, x);
         var afterAttention = x + attention;
         return afterAttention + Mlp(p, afterAttention);

@@ -155,6 +155,33 @@ Describe 'Get-JomaAttention' {
         $s.Tokens[1..2] | Should -Be 'hello', ' wor'
     }
 
+    It 'holds weights as -DType BFloat16 and still gives entropies near the float32 ones' {
+        $c = Import-JomaCheckpoint (Join-Path $fixtures 'gpt_neox_tiny') -DType BFloat16
+        $c.DType | Should -Be 'BFloat16'
+        $c.StoredDType | Should -Be 'float32'
+        $ids = $reference['gpt_neox_tiny'].inputs[0]
+        $rows = Get-JomaAttention -Checkpoint $c -TokenId $ids | Measure-AttentionSparsity -PerHead | Where-Object Head -GE 0
+        foreach ($row in $rows) {
+            # bf16 keeps 8 mantissa bits: entropies move by well under 0.05 nats on this model.
+            [math]::Abs($row.Entropy - $reference['gpt_neox_tiny'].attention_entropy.per_layer_per_seq_per_head[$row.Layer][0][$row.Head]) | Should -BeLessThan 0.05
+        }
+    }
+
+    It 'warns when the weights it loads hold NaN' {
+        $folder = Copy-Fixture 'gpt_neox_tiny' (Join-Path $TestDrive 'neox-nan')
+        $file = Join-Path $folder 'model.safetensors'
+        $bytes = [IO.File]::ReadAllBytes($file)
+        $headerLength = [BitConverter]::ToUInt64($bytes, 0)
+        $header = [Text.Encoding]::UTF8.GetString($bytes, 8, $headerLength) | ConvertFrom-Json
+        # The first float of embed_out.weight becomes a quiet NaN (0x7FC00000, little-endian).
+        $offset = 8 + $headerLength + $header.'embed_out.weight'.data_offsets[0]
+        [byte[]](0x00, 0x00, 0xC0, 0x7F) | ForEach-Object -Begin { $i = 0 } -Process { $bytes[$offset + $i++] = $_ }
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $s = Import-JomaCheckpoint $folder | Get-JomaAttention -TokenId 1, 2, 3 -WarningVariable warnings -WarningAction SilentlyContinue
+        $s.Length | Should -Be 3
+        "$warnings" | Should -Match "embed_out\.weight.*1 NaN"
+    }
+
     It 'refuses <Case> with <Id>' -ForEach @(
         @{ Case = '-WindowLength 0'; Id = 'WindowLengthOutOfRange'; Action = { Get-JomaAttention -Checkpoint $c -TokenId 1, 2 -WindowLength 0 } }
         @{ Case = 'empty text'; Id = 'TextEmpty'; Action = { Get-JomaAttention -Checkpoint $c -Text '' } }

@@ -55,11 +55,14 @@ public sealed class GetJomaAttentionCommand : JomaCmdlet
     /// <summary>Text arriving through the pipeline (Get-Content lines) is joined and run once the input ends.</summary>
     bool textFromPipeline;
     readonly List<string> pipedLines = [];
+    /// <summary>-Checkpoint was given as an argument (checked before pipeline binding, which also lands in BoundParameters).</summary>
+    bool checkpointArgument;
 
     protected override void BeginProcessing()
     {
         EnsureTorch();
-        textFromPipeline = ParameterSetName == TextSet && MyInvocation.BoundParameters.ContainsKey(nameof(Checkpoint)) && MyInvocation.ExpectingInput;
+        checkpointArgument = MyInvocation.BoundParameters.ContainsKey(nameof(Checkpoint));
+        textFromPipeline = ParameterSetName == TextSet && checkpointArgument && MyInvocation.ExpectingInput;
     }
 
     protected override void ProcessRecord()
@@ -69,6 +72,15 @@ public sealed class GetJomaAttentionCommand : JomaCmdlet
             pipedLines.AddRange(Text);
             return;
         }
+        // A checkpoint streaming through (Get-ChildItem step* | Import-JomaCheckpoint | …) is unloaded again once its
+        // windows are written, so a pipeline over many revisions holds one model at a time, not all of them.
+        bool unloadAfter = !checkpointArgument && !Checkpoint!.IsLoaded;
+        try { RunInput(); }
+        finally { if (unloadAfter) Checkpoint!.Unload(); }
+    }
+
+    void RunInput()
+    {
         switch (ParameterSetName)
         {
             case PathSet:

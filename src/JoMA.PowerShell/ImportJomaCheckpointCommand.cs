@@ -44,7 +44,7 @@ public sealed class ImportJomaCheckpointCommand : JomaCmdlet
             case HubCacheSet:
                 var cache = ResolveFilePath(HubCache);
                 foreach (var revision in Revision)
-                    Import(revision, () => JomaCheckpoint.Open(HubCache_(cache, revision), DType));
+                    Import(revision, () => JomaCheckpoint.Open(ResolveRevision(cache, revision), DType));
                 break;
             case LiteralPathSet:
                 foreach (var path in LiteralPath)
@@ -61,7 +61,7 @@ public sealed class ImportJomaCheckpointCommand : JomaCmdlet
         }
     }
 
-    HubCacheSnapshot HubCache_(string cache, string revision)
+    HubCacheSnapshot ResolveRevision(string cache, string revision)
     {
         var snapshot = Engine.Checkpoints.HubCache.Resolve(cache, Model, revision);
         WriteVerbose($"{Model}@{revision} → commit {snapshot.Commit}: {snapshot.Folder}");

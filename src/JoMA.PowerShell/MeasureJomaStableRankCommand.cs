@@ -40,16 +40,24 @@ public sealed class MeasureJomaStableRankCommand : JomaCmdlet
 
     void MeasureCheckpoint(JomaCheckpoint checkpoint)
     {
-        bool wasLoaded = checkpoint.IsLoaded;
-        foreach (var row in CheckpointStableRank.Measure(checkpoint, Matrix))
+        bool wasLoaded = checkpoint.IsLoaded, warned = wasLoaded;
+        try
         {
-            if (!wasLoaded)
+            foreach (var row in CheckpointStableRank.Measure(checkpoint, Matrix))
             {
-                wasLoaded = true;
-                foreach (var warning in checkpoint.GetModel().Warnings) WriteWarning($"{checkpoint}: {warning}");
+                if (!warned)
+                {
+                    warned = true;
+                    foreach (var warning in checkpoint.GetModel().Warnings) WriteWarning($"{checkpoint}: {warning}");
+                }
+                if (Stopping) return;
+                WriteObject(row);
             }
-            if (Stopping) return;
-            WriteObject(row);
+        }
+        finally
+        {
+            // Weights this call loaded are freed again: a pipeline over many revisions holds one model at a time.
+            if (!wasLoaded) checkpoint.Unload();
         }
     }
 

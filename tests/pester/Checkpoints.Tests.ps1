@@ -155,6 +155,16 @@ Describe 'Get-JomaAttention' {
         $s.Tokens[1..2] | Should -Be 'hello', ' wor'
     }
 
+    It 'unloads a checkpoint that came through the pipeline once its windows are written, and keeps one given with -Checkpoint' {
+        $c = Import-JomaCheckpoint (Join-Path $fixtures 'gpt_neox_tiny')
+        $null = $c | Get-JomaAttention -TokenId 1, 2, 3 -ReduceOnly
+        $c.IsLoaded | Should -BeFalse
+        $null = Get-JomaAttention -Checkpoint $c -TokenId 1, 2, 3 -ReduceOnly
+        $c.IsLoaded | Should -BeTrue
+        $c.Unload()
+        $c.IsLoaded | Should -BeFalse
+    }
+
     It 'holds weights as -DType BFloat16 and still gives entropies near the float32 ones' {
         $c = Import-JomaCheckpoint (Join-Path $fixtures 'gpt_neox_tiny') -DType BFloat16
         $c.DType | Should -Be 'BFloat16'

@@ -90,8 +90,8 @@ public sealed class JomaCheckpoint : IDisposable
     public bool HasSameWeightsAs(JomaCheckpoint other) =>
         Sha256.Count == other.Sha256.Count && Sha256.Values.Order(StringComparer.Ordinal).SequenceEqual(other.Sha256.Values.Order(StringComparer.Ordinal));
 
-    /// <summary>Frees the loaded weights (the checkpoint can load them again later).</summary>
-    public void Dispose()
+    /// <summary>Frees the loaded weights and tokenizer; the next <see cref="GetModel()"/> loads them again.</summary>
+    public void Unload()
     {
         lock (gate)
         {
@@ -101,6 +101,8 @@ public sealed class JomaCheckpoint : IDisposable
             tokenizer = null;
         }
     }
+
+    public void Dispose() => Unload();
 
     public override string ToString() => Revision is null ? Model : $"{Model}@{Revision}";
 }

@@ -13,4 +13,6 @@ public sealed record AttentionExtractionOptions
     public int[]? Heads { get; init; }
     /// <summary>Keep statistics only: each layer's maps are reduced and freed before the next layer runs.</summary>
     public bool ReduceOnly { get; init; }
+    /// <summary>Query rows per attention block; null = about 4M probabilities (16 MB) per block.</summary>
+    public int? QueryBlockRows { get; init; }
 }

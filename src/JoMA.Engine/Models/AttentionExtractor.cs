@@ -9,8 +9,9 @@ namespace JoMA.Engine.Models;
 
 /// <summary>
 /// Runs windows of token ids through a checkpoint's model (inference mode, hand-written attention) and turns each
-/// into an <see cref="AttentionSample"/>: statistics always (accumulated on the device layer by layer), maps unless
-/// reduced. Memory: with <see cref="AttentionExtractionOptions.ReduceOnly"/> at most one layer's [heads, T, T] map exists at a time.
+/// into an <see cref="AttentionSample"/>: statistics always, maps unless reduced. Attention is computed in blocks of
+/// query rows that are reduced (and, for kept maps, copied into the sample's arrays) as they are made, so no
+/// [heads, T, T] tensor exists: with <see cref="AttentionExtractionOptions.ReduceOnly"/> memory is bounded by one block.
 /// </summary>
 public sealed class AttentionExtractor
 {
@@ -40,7 +41,22 @@ public sealed class AttentionExtractor
 
     public int WindowLength { get; }
 
-    /// <summary>Query rows per attention block under -ReduceOnly: blocks of about 4M probabilities (16 MB of float32) each.</summary>
+    /// <summary>
+    /// Copies a block [heads, rows, keys] of query rows first…first+rows−1 into a [heads, T, T] row-major map (keys ≤ T),
+    /// writing 0 for the keys beyond the block's, so that every element of the map is written exactly once.
+    /// </summary>
+    static void CopyRows(ReadOnlySpan<float> block, float[] map, int heads, int t, long first, int rows, int keys)
+    {
+        for (int h = 0; h < heads; h++)
+            for (int r = 0; r < rows; r++)
+            {
+                var row = map.AsSpan((int)(((long)h * t + first + r) * t), t);
+                block.Slice((h * rows + r) * keys, keys).CopyTo(row);
+                row[keys..].Clear();
+            }
+    }
+
+    /// <summary>Query rows per attention block: blocks of about 4M probabilities (16 MB of float32) each.</summary>
     public static int QueryBlockRows(int heads, int tokens) => Math.Max(1, (1 << 22) / (heads * Math.Max(1, tokens)));
 
     static int[]? Check(int[]? requested, int count, string errorId, string parameter)
@@ -81,29 +97,26 @@ public sealed class AttentionExtractor
         var maps = new Dictionary<int, float[]>();
         using var scope = NewDisposeScope();
         using var headIndex = keptHeads is null ? null : tensor(keptHeads, device: model.Device);
-        var forward = options.ReduceOnly
-            ? new ForwardOptions
+        int keptCount = keptHeads?.Length ?? heads;
+        // Attention runs in blocks of query rows either way: the statistics are sums over rows, and kept maps are
+        // assembled row block by row block straight into their float arrays (the masked keys after each query written
+        // as exactly 0). No [heads, T, T] tensor is ever formed, and the masked half is never computed.
+        var forward = new ForwardOptions
+        {
+            KeepAttentionMaps = false, KeepHiddenStates = false, ComputeEntropies = false, ComputeLogits = false,
+            AttentionQueryBlockRows = options.QueryBlockRows ?? QueryBlockRows(heads, t),
+            OnAttentionBlock = (layer, first, block) =>                                  // block [heads, rows, keys]
             {
-                KeepAttentionMaps = false, KeepHiddenStates = false, ComputeEntropies = false, ComputeLogits = false,
-                // Blocks of query rows: the statistics are sums over rows, so no layer's whole map is ever needed.
-                AttentionQueryBlockRows = QueryBlockRows(heads, t),
-                OnAttentionBlock = (layer, first, block) =>                              // block [heads, rows, keys]
-                {
-                    if (accumulators.TryGetValue(layer, out var accumulator)) accumulator.AddQueryBlock(block, first);
-                },
-            }
-            : new ForwardOptions
-            {
-                KeepAttentionMaps = false, KeepHiddenStates = false, ComputeEntropies = false, ComputeLogits = false,
-                OnLayerAttention = (layer, probabilities) =>                              // probabilities [heads, T, T]
-                {
-                    if (!accumulators.TryGetValue(layer, out var accumulator)) return;
-                    accumulator.Add(probabilities);
-                    using var mapScope = NewDisposeScope();
-                    var kept = headIndex is null ? probabilities : probabilities.index_select(0, headIndex); // [kept heads, T, T]
-                    maps[layer] = MemoryMarshal.Cast<byte, float>(kept.cpu().contiguous().bytes).ToArray(); // one bulk copy of the CPU storage
-                },
-            };
+                if (!accumulators.TryGetValue(layer, out var accumulator)) return;
+                accumulator.AddQueryBlock(block, first);
+                if (options.ReduceOnly) return;
+                // Uninitialised: CopyRows writes every element once (the keys after each query as 0), so zeroing first would touch 128 MB twice at 2048.
+                if (!maps.TryGetValue(layer, out var map)) maps[layer] = map = GC.AllocateUninitializedArray<float>(checked(keptCount * t * t));
+                using var copyScope = NewDisposeScope();
+                var kept = (headIndex is null ? block : block.index_select(0, headIndex)).cpu().contiguous(); // [kept heads, rows, keys]
+                CopyRows(MemoryMarshal.Cast<byte, float>(kept.bytes), map, keptCount, t, first, (int)block.shape[1], (int)block.shape[2]);
+            },
+        };
         using (var output = model.Forward(tokenIds.Select(id => (long)id).ToArray(), forward)) { }
         Native.ProcessMemory.ReturnFreedMemory(); // so the resident set stays flat from window to window
         return new AttentionSample

@@ -9,13 +9,15 @@ public class AttentionExtractorTests
     static JomaCheckpoint Open(string model) => JomaCheckpoint.Open(Path.Combine(FixturePaths.HfReference, model));
 
     [Theory]
-    [InlineData("gpt_neox_tiny")]
-    [InlineData("opt_tiny")]
-    public void Samples_MatchTheReferenceMaps_AndPerHeadEntropies(string model)
+    [InlineData("gpt_neox_tiny", null)]
+    [InlineData("opt_tiny", null)]
+    [InlineData("gpt_neox_tiny", 3)]                                                    // maps assembled from blocks of 3 query rows
+    [InlineData("opt_tiny", 5)]
+    public void Samples_MatchTheReferenceMaps_AndPerHeadEntropies(string model, int? blockRows)
     {
         var reference = new ReferenceData(model);
         using var checkpoint = Open(model);
-        var extractor = new AttentionExtractor(checkpoint, checkpoint.GetModel(), null, new AttentionExtractionOptions());
+        var extractor = new AttentionExtractor(checkpoint, checkpoint.GetModel(), null, new AttentionExtractionOptions { QueryBlockRows = blockRows });
         for (int s = 0; s < reference.Inputs.Length; s++)
         {
             var ids = reference.Inputs[s].Select(i => (int)i).ToArray();
@@ -52,7 +54,7 @@ public class AttentionExtractorTests
         var reference = new ReferenceData("opt_tiny");
         var ids = reference.Inputs[0].Select(i => (int)i).ToArray();
         using var checkpoint = Open("opt_tiny");
-        var sample = new AttentionExtractor(checkpoint, checkpoint.GetModel(), null, new AttentionExtractionOptions { Layers = [1], Heads = [3, 1] }).Run(0, ids);
+        var sample = new AttentionExtractor(checkpoint, checkpoint.GetModel(), null, new AttentionExtractionOptions { Layers = [1], Heads = [3, 1], QueryBlockRows = 2 }).Run(0, ids);
         Assert.Equal(new[] { 1 }, sample.Layers);
         Assert.Equal(new[] { 1, 3 }, sample.KeptHeads);
         Assert.Equal(2 * ids.Length * ids.Length, Assert.Single(sample.Probabilities!).Length);

@@ -67,6 +67,6 @@ $rows = foreach ($window in $WindowLengths) {
     $script:blas = $py.blas; $script:torchVersion = $py.torch; $script:pyThreads = $py.threads
 }
 "Random Pythia-70m-shaped checkpoint: {0:N0} MiB of float32 weights; {1} threads; PyTorch {2} ({3} threads), BLAS loaded: {4}" -f $weightsMiB, $Threads, $torchVersion, $pyThreads, ($blas -join ', ')
-$rows | Format-Table -AutoSize | Out-String -Width 400
+$rows | Format-Table -Property * -AutoSize | Out-String -Width 400   # -Property *: Format-Table shows only 10 columns otherwise
 'Targets: Speedup_all >= 1.5 (all maps); Memory_reduce_vs_PyTorch <= 0.5 at 2048.'
 'Reference points (HF eager GPT-NeoX, PyTorch 1.13 + OpenBLAS, 2 threads): 785 tok/s & 761 MiB at 512; 340 tok/s & 1812 MiB at 2048.'

@@ -13,15 +13,18 @@
         'Export-JomaConfig'
         'Export-JomaLatentTree'
         'Export-JomaPlot'
+        'Get-JomaAttention'
         'Get-JomaDevice'
         'Get-JomaLatentSample'
         'Get-JomaSweep'
+        'Import-JomaCheckpoint'
         'Import-JomaConfig'
         'Import-JomaLatentTree'
         'Invoke-JomaDynamics'
         'Invoke-JomaJointDynamics'
         'Measure-AttentionSparsity'
         'Measure-JomaLatentAlignment'
+        'Measure-JomaStableRank'
         'New-JomaConfig'
         'New-JomaLatentTree'
         'Start-JomaSweep'
@@ -35,7 +38,7 @@
             Tags         = @('JoMA', 'Transformer', 'attention', 'entropy', 'MLP', 'dynamics', 'TorchSharp', 'libtorch', 'machine-learning', 'ODE', 'Linux')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/joma-powershell/JoMA.PowerShell'
-            ReleaseNotes = 'JoMA dynamics (Dormand–Prince 5(4), Euler), the joint toy, attention sparsity, device report.'
+            ReleaseNotes = 'JoMA dynamics (Dormand–Prince 5(4), Euler), the joint toy, attention sparsity, device report; pretrained checkpoints (Import-JomaCheckpoint, Get-JomaAttention, Measure-JomaStableRank).'
         }
     }
 }

@@ -19,6 +19,10 @@ public sealed record CheckpointConfig
     public required int IntermediateSize { get; init; }
     public required int MaxPositionEmbeddings { get; init; }
     public string? TorchDType { get; init; }
+    /// <summary>bos_token_id: OPT's tokenizer puts it (2, "&lt;/s&gt;") before every text.</summary>
+    public int? BosTokenId { get; init; }
+    /// <summary>_name_or_path as save_pretrained recorded it (e.g. "EleutherAI/pythia-70m"), when present.</summary>
+    public string? NameOrPath { get; init; }
     public double LayerNormEpsilon { get; init; } = 1e-5;
     public bool TieWordEmbeddings { get; init; }
 
@@ -76,6 +80,8 @@ public sealed record CheckpointConfig
                 IntermediateSize = Int(root, architecture == CheckpointArchitecture.Opt ? "ffn_dim" : "intermediate_size", configPath),
                 MaxPositionEmbeddings = Int(root, "max_position_embeddings", configPath),
                 TorchDType = String(root, "torch_dtype"),
+                BosTokenId = root.TryGetProperty("bos_token_id", out var bos) && bos.ValueKind == JsonValueKind.Number && bos.TryGetInt32(out var bosId) ? bosId : null,
+                NameOrPath = String(root, "_name_or_path"),
                 LayerNormEpsilon = Double(root, "layer_norm_eps") ?? 1e-5,
                 TieWordEmbeddings = Bool(root, "tie_word_embeddings") ?? architecture == CheckpointArchitecture.Opt,
                 RotaryPct = Double(root, "rotary_pct") ?? 0.25,

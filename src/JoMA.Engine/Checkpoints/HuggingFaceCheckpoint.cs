@@ -230,8 +230,10 @@ public sealed class HuggingFaceCheckpoint
         {
             if (!tensor.is_floating_point()) continue;
             using var scope = torch.NewDisposeScope();
-            long nans = tensor.isnan().sum().item<long>();
-            if (nans > 0) warnings.Add($"Weight '{name}' contains {nans} NaN value(s); outputs that depend on it will be NaN.");
+            var isNan = tensor.isnan();
+            if (!isNan.any().item<bool>()) continue;
+            long nans = isNan.count_nonzero().item<long>(); // not sum(): that widens the mask to int64 (8 bytes per weight) first
+            warnings.Add($"Weight '{name}' contains {nans} NaN value(s); outputs that depend on it will be NaN.");
         }
     }
 }

@@ -139,17 +139,17 @@ public sealed class SafetensorsFile
             throw new JomaException("SafetensorsTensorTooLarge", JomaErrorKind.LimitsExceeded,
                 $"Tensor '{name}' in '{Path}' is {info.ByteLength} bytes; single tensors over 2 GiB are not supported.");
         NativeLibraries.EnsureLoaded();
-        var bytes = new byte[info.ByteLength];
-        using (var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        using var scope = torch.NewDisposeScope();
+        var tensor = torch.empty(info.Shape, scalarType);
+        // Read straight into the tensor's CPU storage (bytes aliases it): no managed copy, so loading a model
+        // peaks at its weights' size instead of twice that (plus whatever the GC keeps of the buffers).
+        using (var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
         {
             if (stream.Length < info.End)
                 throw Corrupt("SafetensorsTruncated", Path, $"the file shrank to {stream.Length} bytes since it was opened; tensor '{name}' ends at {info.End}");
             stream.Seek(info.Begin, SeekOrigin.Begin);
-            stream.ReadExactly(bytes);
+            if (info.ByteLength > 0) stream.ReadExactly(tensor.bytes);
         }
-        using var scope = torch.NewDisposeScope();
-        var tensor = torch.empty(info.Shape, scalarType);
-        if (bytes.Length > 0) tensor.bytes = bytes;
         bool isFloating = scalarType is torch.ScalarType.Float16 or torch.ScalarType.BFloat16 or torch.ScalarType.Float64;
         if (isFloating && !keepStoredDType) tensor = tensor.to_type(torch.ScalarType.Float32);
         return tensor.MoveToOuterDisposeScope();

@@ -15,14 +15,17 @@ public sealed class AttentionSample
     public int Window { get; init; }
     public int[] TokenIds { get; init; } = Array.Empty<int>();
     public string[]? Tokens { get; init; }
+    /// <summary>The model's heads per layer (the statistics always cover all of them).</summary>
     public int Heads { get; init; }
+    /// <summary>The heads whose maps <see cref="Probabilities"/> holds, in order; null = all <see cref="Heads"/>.</summary>
+    public int[]? KeptHeads { get; init; }
     /// <summary>Query (= key) positions per map.</summary>
     public int Length { get; init; }
     /// <summary>Sequences in the sample (1 for a text window; the probe batch size for training).</summary>
     public int Sequences { get; init; } = 1;
     /// <summary>The layer indices present, in order.</summary>
     public int[] Layers { get; init; } = Array.Empty<int>();
-    /// <summary>Per present layer: [Sequences, Heads, Length, Length] row-major, causal. Null when reduced.</summary>
+    /// <summary>Per present layer: [Sequences, kept heads, Length, Length] row-major, causal. Null when reduced.</summary>
     public float[][]? Probabilities { get; init; }
     /// <summary>Per present layer: sparsity of head-averaged rows and of each head.</summary>
     public LayerAttentionStatistics[] Statistics { get; init; } = Array.Empty<LayerAttentionStatistics>();
@@ -34,8 +37,11 @@ public sealed class AttentionSample
         if (index < 0 || Probabilities is null)
             throw JomaException.Argument("AttentionMapMissing", $"Layer {layer} has no map in this sample (present: {string.Join(", ", Layers)}; reduced samples keep none).");
         if (head < 0 || head >= Heads) throw JomaException.Argument("HeadOutOfRange", $"Head {head} is outside 0..{Heads - 1}.");
+        int kept = KeptHeads is null ? head : Array.IndexOf(KeptHeads, head);
+        if (kept < 0) throw JomaException.Argument("AttentionMapMissing", $"Head {head} has no map in this sample (kept heads: {string.Join(", ", KeptHeads!)}).");
+        int keptCount = KeptHeads?.Length ?? Heads;
         var map = new double[Length, Length];
-        int offset = (sequence * Heads + head) * Length * Length;
+        long offset = ((long)sequence * keptCount + kept) * Length * Length;
         for (int q = 0; q < Length; q++)
             for (int k = 0; k < Length; k++) map[q, k] = Probabilities[index][offset + q * Length + k];
         return map;

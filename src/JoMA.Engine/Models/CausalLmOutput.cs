@@ -8,7 +8,7 @@ namespace JoMA.Engine.Models;
 /// </summary>
 public sealed class CausalLmOutput : IDisposable
 {
-    internal CausalLmOutput(torch.Tensor logits, IReadOnlyList<torch.Tensor> hiddenStates, IReadOnlyList<torch.Tensor> attentions, IReadOnlyList<LayerAttentionEntropy> entropies)
+    internal CausalLmOutput(torch.Tensor? logits, IReadOnlyList<torch.Tensor> hiddenStates, IReadOnlyList<torch.Tensor> attentions, IReadOnlyList<LayerAttentionEntropy> entropies)
     {
         Logits = logits;
         HiddenStates = hiddenStates;
@@ -16,8 +16,8 @@ public sealed class CausalLmOutput : IDisposable
         Entropies = entropies;
     }
 
-    /// <summary>[T, vocab].</summary>
-    public torch.Tensor Logits { get; }
+    /// <summary>[T, vocab]; null when the pass was run without logits (<see cref="ForwardOptions.ComputeLogits"/>).</summary>
+    public torch.Tensor? Logits { get; }
     /// <summary>L + 1 tensors [T, dim]: 0 = embeddings, i = input of layer i, L = after the final norm (and OPT's project_out). Empty unless kept.</summary>
     public IReadOnlyList<torch.Tensor> HiddenStates { get; }
     /// <summary>One [heads, T, T] tensor per layer, causal (masked entries exactly 0). Empty unless kept.</summary>
@@ -27,7 +27,7 @@ public sealed class CausalLmOutput : IDisposable
 
     public void Dispose()
     {
-        Logits.Dispose();
+        Logits?.Dispose();
         foreach (var t in HiddenStates) t.Dispose();
         foreach (var t in Attentions) t.Dispose();
     }

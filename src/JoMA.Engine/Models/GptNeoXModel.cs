@@ -18,7 +18,7 @@ public sealed class GptNeoXModel : CausalLanguageModel
 
     protected override Tensor Embed(Tensor ids) => W("embed_in.weight").index_select(0, ids);
 
-    protected override Tensor DecoderLayer(int layer, Tensor x, out Tensor probabilities)
+    internal override Tensor DecoderLayer(int layer, Tensor x, AttentionCapture capture)
     {
         var c = Config;
         var p = $"layers.{layer}.";
@@ -35,9 +35,8 @@ public sealed class GptNeoXModel : CausalLanguageModel
             q = ApplyRotary(q, cos, sin);
             k = ApplyRotary(k, cos, sin);
         }
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(hd); // [heads, T, T]
-        probabilities = CausalAttention.CausalSoftmax(scores);
-        var attention = Linear(CausalAttention.MergeHeads(probabilities.matmul(v)), W(p + "attention.dense.weight"), W(p + "attention.dense.bias"));
+        var context = CausalAttention.Attend(q, k, v, Math.Sqrt(hd), capture);          // scores / √head_dim, [heads, T, hd]
+        var attention = Linear(CausalAttention.MergeHeads(context), W(p + "attention.dense.weight"), W(p + "attention.dense.bias"));
         if (c.UseParallelResidual) return x + attention + Mlp(p, x);
         var afterAttention = x + attention;
         return afterAttention + Mlp(p, afterAttention);
@@ -57,8 +56,8 @@ public sealed class GptNeoXModel : CausalLanguageModel
     (Tensor Cos, Tensor Sin) RotaryTables(long tokens)
     {
         int r = Config.RotaryDims;
-        var invFreq = 1.0f / pow(tensor((float)Config.RotaryEmbeddingBase), arange(0, r, 2, ScalarType.Int64).to_type(ScalarType.Float32) / r);
-        var positions = arange(tokens, ScalarType.Float32);
+        var invFreq = 1.0f / pow(tensor((float)Config.RotaryEmbeddingBase, device: Device), arange(0, r, 2, ScalarType.Int64, device: Device).to_type(ScalarType.Float32) / r);
+        var positions = arange(tokens, ScalarType.Float32, device: Device);
         var freqs = outer(positions, invFreq);
         var angles = cat([freqs, freqs], -1);
         return (angles.cos(), angles.sin());

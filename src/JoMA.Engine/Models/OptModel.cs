@@ -21,11 +21,11 @@ public sealed class OptModel : CausalLanguageModel
     {
         var tokens = W("embed_tokens.weight").index_select(0, ids); // [T, word_embed_proj_dim]
         if (Config.HasProjection) tokens = Linear(tokens, W("project_in.weight")); // [T, hidden]
-        var positions = arange(ids.shape[0], ScalarType.Int64) + CheckpointTensorLayout.OptPositionOffset;
+        var positions = arange(ids.shape[0], ScalarType.Int64, device: Device) + CheckpointTensorLayout.OptPositionOffset;
         return tokens + W("embed_positions.weight").index_select(0, positions);
     }
 
-    protected override Tensor DecoderLayer(int layer, Tensor x, out Tensor probabilities)
+    internal override Tensor DecoderLayer(int layer, Tensor x, AttentionCapture capture)
     {
         var c = Config;
         var p = $"layers.{layer}.";
@@ -34,8 +34,8 @@ public sealed class OptModel : CausalLanguageModel
         var q = CausalAttention.SplitHeads(Linear(h, W(p + "self_attn.q_proj.weight"), W(p + "self_attn.q_proj.bias")) * Math.Pow(c.HeadDim, -0.5), c.Heads);
         var k = CausalAttention.SplitHeads(Linear(h, W(p + "self_attn.k_proj.weight"), W(p + "self_attn.k_proj.bias")), c.Heads);
         var v = CausalAttention.SplitHeads(Linear(h, W(p + "self_attn.v_proj.weight"), W(p + "self_attn.v_proj.bias")), c.Heads);
-        probabilities = CausalAttention.CausalSoftmax(q.matmul(k.transpose(-1, -2))); // [heads, T, T]
-        var attention = Linear(CausalAttention.MergeHeads(probabilities.matmul(v)), W(p + "self_attn.out_proj.weight"), W(p + "self_attn.out_proj.bias"));
+        var context = CausalAttention.Attend(q, k, v, 1, capture);                    // q is already scaled, [heads, T, hd]
+        var attention = Linear(CausalAttention.MergeHeads(context), W(p + "self_attn.out_proj.weight"), W(p + "self_attn.out_proj.bias"));
         x = x + attention;
         if (!preNorm) x = Norm(p + "self_attn_layer_norm", x);
         h = preNorm ? Norm(p + "final_layer_norm", x) : x;

@@ -58,7 +58,7 @@ public class OptPostLayerNormTests(ITestOutputHelper output)
         using var result = engine.Forward(ids);
         var (logits, hidden, probabilities) = Naive(w, ids.Select(i => (int)i).ToArray());
 
-        double logitError = MaxDiff(result.Logits, logits), hiddenError = 0, attentionError = 0;
+        double logitError = MaxDiff(result.Logits!, logits), hiddenError = 0, attentionError = 0;
         Assert.Equal(Layers + 1, result.HiddenStates.Count);
         for (int i = 0; i <= Layers; i++) hiddenError = Math.Max(hiddenError, MaxDiff(result.HiddenStates[i], hidden[i]));
         for (int l = 0; l < Layers; l++) attentionError = Math.Max(attentionError, MaxDiff(result.Attentions[l], probabilities[l]));

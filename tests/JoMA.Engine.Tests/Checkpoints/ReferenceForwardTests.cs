@@ -86,7 +86,7 @@ public class ReferenceForwardTests(ITestOutputHelper output)
             }
             for (int i = 0; i < result.HiddenStates.Count; i++)
                 hidden = Math.Max(hidden, ReferenceData.MaxAbsDiff(result.HiddenStates[i], reference.Hidden(i, s)));
-            logits = Math.Max(logits, ReferenceData.MaxAbsDiff(result.Logits, reference.Logits(s)));
+            logits = Math.Max(logits, ReferenceData.MaxAbsDiff(result.Logits!, reference.Logits(s)));
         }
         Assert.True(attention <= probabilityTolerance, $"attention max |Δ| {attention}");
         Assert.True(entropy <= probabilityTolerance, $"entropy max |Δ| {entropy}");

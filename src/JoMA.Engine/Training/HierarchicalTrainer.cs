@@ -163,48 +163,36 @@ public sealed class HierarchicalTrainer
             onSnapshot(snapshot);
         }
 
-        long savedStep = step;
+        bool TrainStep()
+        {
+            if (step >= totalSteps) return false;
+            trainClock.Start();
+            var batch = LatentBatch.Draw(Tree, batchSize, new Random(BatchSeed(config.Seed, step)));
+            using (var scope = NewDisposeScope())
+            {
+                var tokens = batch.TokenTensor(device);                                 // [B, L]
+                var labels = batch.LabelTensor(device);                                 // [B]
+                OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
+                optimizer.zero_grad();
+                var logits = model.forward(tokens);                                     // [B, C]
+                var loss = nn.functional.cross_entropy(logits, labels);
+                loss.backward();
+                optimizer.step();
+                lossSum += TrainingLoop.RequireFinite(loss.item<float>(), step, "Lower -LearningRate");
+                lossCount++;
+                correctSum += logits.argmax(1).eq(labels).sum().item<long>();
+            }
+            trainClock.Stop();
+            step++;
+            onProgress?.Invoke(new TrainingProgress(step, totalSteps, 1, lossSum / Math.Max(1, lossCount),
+                (step * (double)batchSize - samplesAtSnapshot) * Tree.SequenceLength / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds - trainSecondsAtSnapshot), "train"));
+            return true;
+        }
+
         try
         {
             model.train();
-            while (step < totalSteps)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                trainClock.Start();
-                var batch = LatentBatch.Draw(Tree, batchSize, new Random(BatchSeed(config.Seed, step)));
-                using (var scope = NewDisposeScope())
-                {
-                    var tokens = batch.TokenTensor(device);                                 // [B, L]
-                    var labels = batch.LabelTensor(device);                                 // [B]
-                    OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
-                    optimizer.zero_grad();
-                    var logits = model.forward(tokens);                                     // [B, C]
-                    var loss = nn.functional.cross_entropy(logits, labels);
-                    loss.backward();
-                    optimizer.step();
-                    double value = loss.item<float>();
-                    if (!double.IsFinite(value))
-                        throw new JomaException("TrainingDiverged", JomaErrorKind.InvalidOperation,
-                            $"The training loss became {value} at step {step + 1}. Lower -LearningRate, then resume from the last checkpoint or start again.");
-                    lossSum += value; lossCount++;
-                    correctSum += logits.argmax(1).eq(labels).sum().item<long>();
-                }
-                trainClock.Stop();
-                step++;
-                onProgress?.Invoke(new TrainingProgress(step, totalSteps, 1, lossSum / Math.Max(1, lossCount),
-                    (step * (double)batchSize - samplesAtSnapshot) * Tree.SequenceLength / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds - trainSecondsAtSnapshot), "train"));
-                if (step % config.Training.EvaluateEvery == 0) { Snapshot(); savedStep = step; }
-            }
-            if (savedStep != step) { Snapshot(); savedStep = step; }
-        }
-        catch (OperationCanceledException)
-        {
-            if (savedStep != step && folder is not null)
-            {
-                var path = Save();
-                log($"Stopped at step {step}; checkpoint written to {path}. Resume with -ResumeFrom.");
-            }
-            throw;
+            TrainingLoop.Run(() => step, TrainStep, config.Training.EvaluateEvery, Snapshot, folder is null ? null : Save, log, cancellation);
         }
         finally
         {

@@ -172,58 +172,46 @@ public sealed class Trainer
             onSnapshot(snapshot);
         }
 
-        long savedStep = checkpoint is null ? 0 : step;
+        bool TrainStep()
+        {
+            // The position is normalised lazily, so a checkpoint written after an epoch's last window
+            // resumes into the same optimizer reset as an uninterrupted run.
+            if (step >= totalSteps) return false;
+            if (windowInEpoch >= windows.Length) { epoch++; windowInEpoch = 0; }
+            if (epoch > config.Training.Epochs) return false;
+            if (windowInEpoch == 0 && epoch > 1 && o.ResetEachEpoch)
+            {
+                optimizer.Dispose();
+                optimizer = NewOptimizer(); // the authors' quirk: Adam's moments start afresh every epoch
+            }
+            trainClock.Start();
+            using (var scope = NewDisposeScope())
+            {
+                var (inputIds, targetIds, length) = train.Window(windows[windowInEpoch]);
+                var inputs = tensor(inputIds, new long[] { length, train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);  // [T, B]
+                var targets = tensor(targetIds, new long[] { length * train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);
+                OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
+                optimizer.zero_grad();
+                var logits = model.forward(inputs);                                                                                               // [T, B, V]
+                var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), targets);
+                loss.backward();
+                if (o.Clip > 0) nn.utils.clip_grad_norm_(model.parameters(), o.Clip);
+                optimizer.step();
+                lossSum += TrainingLoop.RequireFinite(loss.item<float>(), step, "Lower -LearningRate (or -GradientClip)");
+                lossCount++;
+                tokensTrained += length * train.Columns;
+            }
+            trainClock.Stop();
+            step++; windowInEpoch++;
+            onProgress?.Invoke(new TrainingProgress(step, totalSteps, epoch, lossSum / Math.Max(1, lossCount),
+                (tokensTrained - tokensAtSnapshot) / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds - trainSecondsAtSnapshot), "train"));
+            return true;
+        }
+
         try
         {
             model.train();
-            while (step < totalSteps)
-            {
-                // The position is normalised lazily, so a checkpoint written after an epoch's last window
-                // resumes into the same optimizer reset as an uninterrupted run.
-                if (windowInEpoch >= windows.Length) { epoch++; windowInEpoch = 0; }
-                if (epoch > config.Training.Epochs) break;
-                if (windowInEpoch == 0 && epoch > 1 && o.ResetEachEpoch)
-                {
-                    optimizer.Dispose();
-                    optimizer = NewOptimizer(); // the authors' quirk: Adam's moments start afresh every epoch
-                }
-                cancellation.ThrowIfCancellationRequested();
-                trainClock.Start();
-                using (var scope = NewDisposeScope())
-                {
-                    var (inputIds, targetIds, length) = train.Window(windows[windowInEpoch]);
-                    var inputs = tensor(inputIds, new long[] { length, train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);  // [T, B]
-                    var targets = tensor(targetIds, new long[] { length * train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);
-                    OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
-                    optimizer.zero_grad();
-                    var logits = model.forward(inputs);                                                                                               // [T, B, V]
-                    var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), targets);
-                    loss.backward();
-                    if (o.Clip > 0) nn.utils.clip_grad_norm_(model.parameters(), o.Clip);
-                    optimizer.step();
-                    double value = loss.item<float>();
-                    if (!double.IsFinite(value))
-                        throw new JomaException("TrainingDiverged", JomaErrorKind.InvalidOperation,
-                            $"The training loss became {value} at step {step + 1}. Lower -LearningRate (or -GradientClip), then resume from the last checkpoint or start again.");
-                    lossSum += value; lossCount++;
-                    tokensTrained += length * train.Columns;
-                }
-                trainClock.Stop();
-                step++; windowInEpoch++;
-                onProgress?.Invoke(new TrainingProgress(step, totalSteps, epoch, lossSum / Math.Max(1, lossCount),
-                    (tokensTrained - tokensAtSnapshot) / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds - trainSecondsAtSnapshot), "train"));
-                if (step % config.Training.EvaluateEvery == 0) { Snapshot(); savedStep = step; }
-            }
-            if (savedStep != step) { Snapshot(); savedStep = step; }
-        }
-        catch (OperationCanceledException)
-        {
-            if (savedStep != step && folder is not null)
-            {
-                var path = Save();
-                log($"Stopped at step {step}; checkpoint written to {path}. Resume with -ResumeFrom.");
-            }
-            throw;
+            TrainingLoop.Run(() => step, TrainStep, config.Training.EvaluateEvery, Snapshot, folder is null ? null : Save, log, cancellation);
         }
         finally
         {

@@ -93,12 +93,16 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
     const double DefaultUntil = 100;
 
     OrderedWorkQueue<object>? queue;
+    bool verbose;
     DynamicsConfig? config;
     int index;
     readonly Stopwatch progressClock = Stopwatch.StartNew();
 
     protected override void BeginProcessing()
     {
+        // Per-system verbose lines are built only when someone will see them (sweeps of thousands of systems).
+        verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
+            : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
         if (ConfigPath is not null)
         {
             try { config = DynamicsConfig.Load(ResolveFilePath(ConfigPath)); }
@@ -126,7 +130,7 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
         }
         int id = index++;
         bool summaryOnly = SummaryOnly.IsPresent;
-        WriteVerbose($"System {id}: {problem.System}, M = {problem.Dimension}, {options.Method}" +
+        if (verbose) WriteVerbose($"System {id}: {problem.System}, M = {problem.Dimension}, {options.Method}" +
                      (options.Method == IntegrationMethod.Euler ? $", η = {options.StepSize}, {options.EulerSteps} steps" : $", t ≤ {options.Until}, rtol {options.RelativeTolerance}, atol {options.AbsoluteTolerance}"));
         queue!.Enqueue((report, token) =>
         {

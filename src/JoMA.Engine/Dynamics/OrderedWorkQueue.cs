@@ -26,7 +26,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     {
         parallelism = Math.Max(1, parallelism);
         slots = new SemaphoreSlim(parallelism);
-        window = 2 * parallelism;
+        window = 16 * parallelism; // finished jobs wait in small buffers while the oldest is written
         this.bufferCapacity = bufferCapacity;
         this.cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
     }

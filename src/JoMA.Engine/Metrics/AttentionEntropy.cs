@@ -31,8 +31,10 @@ public static class AttentionEntropy
     {
         double max = double.NegativeInfinity;
         foreach (var s in logits) if (s > max) max = s;
+        logits.CopyTo(p);
+        VectorMath.InPlace(p, max);
         double sum = 0;
-        for (int k = 0; k < logits.Length; k++) sum += p[k] = Math.Exp(logits[k] - max);
+        foreach (var x in p) sum += x;
         double inverse = 1 / sum;
         for (int k = 0; k < p.Length; k++) p[k] *= inverse;
     }

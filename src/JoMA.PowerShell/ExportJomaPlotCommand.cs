@@ -27,6 +27,7 @@ public sealed class ExportJomaPlotCommand : JomaCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PlotMetricCompleter))]
     public string[]? Metric { get; set; }
 
     /// <summary>A property name or a script block ($_ is the input object): one panel per distinct value.</summary>

@@ -22,6 +22,7 @@ public sealed class GetJomaSweepCommand : JomaCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConfigKeyCompleter))]
     public string[] AggregateOver { get; set; } = { "seed" };
 
     protected override void ProcessRecord()

@@ -51,3 +51,15 @@ Describe 'Get-JomaDevice' {
         ($verbose.Message -join "`n") | Should -Match 'libtorch loaded from .*libtorch\.so'
     }
 }
+
+Describe 'Tab completion' {
+    It 'completes <Line> with <Expected>' -ForEach @(
+        @{ Line = 'Invoke-JomaDynamics -System Nonlinear'; Expected = 'NonlinearSoftmax' }
+        @{ Line = 'Start-JomaTraining -Activation G'; Expected = 'Gelu' }
+        @{ Line = 'Export-JomaPlot x.png -Metric LayerE'; Expected = 'LayerEntropy' }
+        @{ Line = 'Get-JomaSweep -Path s -AggregateOver optimizer.l'; Expected = 'optimizer.lr' }
+    ) {
+        $completions = (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain $Expected
+    }
+}

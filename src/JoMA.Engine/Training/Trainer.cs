@@ -14,6 +14,8 @@ namespace JoMA.Engine.Training;
 /// and every EvaluateEvery minibatches, writing checkpoints and metrics to the run folder, and resuming from
 /// the newest checkpoint bit for bit on the CPU. Cancellation stops at a minibatch boundary after writing a
 /// checkpoint. Runs on the caller's thread, so callbacks may write to a PowerShell pipeline.
+/// Dropout draws from libtorch's process-wide generator, so exact reproduction needs one run per process at a
+/// time (Start-JomaSweep runs trials as separate processes for that reason).
 /// </summary>
 public sealed class Trainer
 {

@@ -3,7 +3,6 @@ using JoMA.Engine.Plots;
 namespace JoMA.Engine.Tests.Plots;
 
 /// <summary>How input objects become a plot model, and the errors that say what to pipe instead.</summary>
-[Collection(PlotTestCollection.Name)]
 public sealed class PlotFiguresTests
 {
     static JomaException Error(Action action) => Assert.Throws<JomaException>(action);

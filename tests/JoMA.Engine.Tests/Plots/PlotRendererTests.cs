@@ -3,7 +3,6 @@ using JoMA.Engine.Plots;
 namespace JoMA.Engine.Tests.Plots;
 
 /// <summary>Each chart kind rendered from hand-made data into real PNG and SVG files, checked by decoding them.</summary>
-[Collection(PlotTestCollection.Name)]
 public sealed class PlotRendererTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("joma-plots-").FullName;

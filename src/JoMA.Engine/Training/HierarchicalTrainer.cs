@@ -114,13 +114,11 @@ public sealed class HierarchicalTrainer
         long samplesAtSnapshot = 0;
         double trainSecondsAtSnapshot = 0;
 
-        var checkpoint = resume ? folder!.LatestCheckpoint() : null;
+        var checkpoint = resume ? folder!.ResumePoint() : null;
         if (checkpoint is { } found)
         {
             RunFolder.LoadCheckpoint(found.Folder, model, optimizer, found.State);
-            // TrainedTokens holds the correct-prediction count since the last snapshot (a sum, like the loss).
-            (step, lossSum, lossCount, correctSum) = (found.State.Step, found.State.TrainLossSum, found.State.TrainLossCount, found.State.TrainedTokens);
-            folder!.TruncateMetricsAfter(step);
+            (step, lossSum, lossCount, correctSum) = (found.State.Step, found.State.TrainLossSum, found.State.TrainLossCount, found.State.TrainCorrectSum);
             log($"Resumed from {found.Folder} at step {step}.");
         }
         else
@@ -134,7 +132,7 @@ public sealed class HierarchicalTrainer
             if (folder is null) return null;
             var path = folder.WriteCheckpoint(model, optimizer, new TrainingCheckpointState
             {
-                Step = step, Epoch = 1, TrainLossSum = lossSum, TrainLossCount = lossCount, TrainedTokens = (long)correctSum, RngState = RunFolder.CaptureRngState(),
+                Step = step, Epoch = 1, TrainLossSum = lossSum, TrainLossCount = lossCount, TrainCorrectSum = (long)correctSum, RngState = RunFolder.CaptureRngState(),
             });
             folder.Prune(config.Training.KeepLast, config.Training.KeepEvery);
             return path;

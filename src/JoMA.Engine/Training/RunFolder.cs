@@ -72,6 +72,18 @@ public sealed class RunFolder
         return (latest, ReadVerifiedState(latest));
     }
 
+    /// <summary>
+    /// Where a resumed run starts: its newest verified checkpoint, with metrics lines written after it dropped;
+    /// or null (start from step 0) with every metrics line dropped, as they belong to an attempt that died
+    /// before its first checkpoint.
+    /// </summary>
+    public (string Folder, TrainingCheckpointState State)? ResumePoint()
+    {
+        var latest = LatestCheckpoint();
+        TruncateMetricsAfter(latest?.State.Step ?? -1);
+        return latest;
+    }
+
     public static TrainingCheckpointState ReadVerifiedState(string folder)
     {
         TrainingCheckpointState? state;

@@ -117,23 +117,18 @@ public sealed class Trainer
         long tokensAtSnapshot = 0;
         double trainSecondsAtSnapshot = 0;
 
-        var checkpoint = resume ? folder!.LatestCheckpoint() : null;
+        var checkpoint = resume ? folder!.ResumePoint() : null;
         if (checkpoint is { } found)
         {
             RunFolder.LoadCheckpoint(found.Folder, model, optimizer, found.State);
             (step, epoch, windowInEpoch, lossSum, lossCount, tokensTrained) =
                 (found.State.Step, found.State.Epoch, found.State.WindowInEpoch, found.State.TrainLossSum, found.State.TrainLossCount, found.State.TrainedTokens);
             tokensAtSnapshot = tokensTrained;
-            folder!.TruncateMetricsAfter(step);
             log($"Resumed from {found.Folder} at step {step} (epoch {epoch}, window {windowInEpoch}).");
         }
         else
         {
-            if (resume)
-            {
-                log("No checkpoint found in the run folder: starting it from step 0.");
-                folder!.TruncateMetricsAfter(-1); // lines from an attempt that died before its first checkpoint
-            }
+            if (resume) log("No checkpoint found in the run folder: starting it from step 0.");
             Snapshot();
         }
 

@@ -13,6 +13,8 @@ public sealed record TrainingCheckpointState
     public double TrainLossSum { get; init; }
     public long TrainLossCount { get; init; }
     public long TrainedTokens { get; init; }
+    /// <summary>Correct training predictions since the last snapshot (classification tasks), summed like the loss.</summary>
+    public long TrainCorrectSum { get; init; }
     /// <summary>libtorch's CPU generator state (dropout), base64.</summary>
     public string RngState { get; init; } = "";
     /// <summary>File name → SHA-256 of model.safetensors and optimizer.pt.</summary>

@@ -3,15 +3,7 @@ BeforeAll {
     $script:fixtures = Join-Path $PSScriptRoot '../../../shared/fixtures/hf-reference'
     $script:reference = @{}
     foreach ($m in 'gpt_neox_tiny', 'opt_tiny') { $reference[$m] = Get-Content (Join-Path $fixtures $m 'reference.json') -Raw | ConvertFrom-Json }
-    # Runs $action with non-terminating errors kept (test.ps1 runs under ErrorActionPreference Stop).
-    function Get-ErrorOf([scriptblock] $action) {
-        $ErrorActionPreference = 'Continue'
-        $all = & $action 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
-            Error  = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Select-Object -First 1
-        }
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # A copy of a fixture's config and weights, to add tokenizer files or hub-cache structure to.
     function Copy-Fixture([string] $model, [string] $destination) {
         New-Item -ItemType Directory -Path $destination -Force | Out-Null

@@ -1,15 +1,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../out/JoMA/JoMA.psd1') -Force
     $script:mu = 1..10 | ForEach-Object { 1 + 3 * ($_ - 1) / 9 }
-    # Runs $action with non-terminating errors kept (test.ps1 runs under ErrorActionPreference Stop).
-    function Get-ErrorOf([scriptblock] $action) {
-        $ErrorActionPreference = 'Continue'
-        $all = & $action 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
-            Error  = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Select-Object -First 1
-        }
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 }
 
 Describe 'Invoke-JomaDynamics' {

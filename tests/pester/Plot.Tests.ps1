@@ -1,11 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../out/JoMA/JoMA.psd1') -Force
-    # Runs $action with non-terminating errors kept (test.ps1 runs under ErrorActionPreference Stop).
-    function Get-ErrorOf([scriptblock] $action) {
-        $ErrorActionPreference = 'Continue'
-        try { $all = & $action 2>&1 } catch { $all = $_ }
-        $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Select-Object -First 1
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # Size, share of drawn pixels, distinct strong hues, and dark (text) pixels in the title band of a PNG.
     function Get-PngStatistics([string] $path) {
         $bytes = [System.IO.File]::ReadAllBytes($path)
@@ -102,7 +97,7 @@ Describe 'Export-JomaPlot' {
     It 'refuses to overwrite without -Force, and overwrites with it' {
         $png = Join-Path $TestDrive 'exists.png'
         Set-Content $png 'not an image'
-        $e = Get-ErrorOf { New-AttentionSample | Export-JomaPlot $png }
+        $e = (Get-ErrorOf -IncludeTerminating { New-AttentionSample | Export-JomaPlot $png }).Error
         $e.FullyQualifiedErrorId | Should -BeLike 'FileExists,*'
         Get-Content $png | Should -Be 'not an image'
         New-AttentionSample | Export-JomaPlot $png -Force
@@ -117,10 +112,10 @@ Describe 'Export-JomaPlot' {
     }
 
     It 'says what to pipe when the input is empty or cannot be drawn' {
-        $empty = Get-ErrorOf { @() | Export-JomaPlot (Join-Path $TestDrive 'empty.png') }
+        $empty = (Get-ErrorOf -IncludeTerminating { @() | Export-JomaPlot (Join-Path $TestDrive 'empty.png') }).Error
         $empty.FullyQualifiedErrorId | Should -BeLike 'PlotInputEmpty,*'
         $empty.Exception.Message | Should -Match 'Pipe Invoke-JomaDynamics'
-        $wrong = Get-ErrorOf { Get-Date | Export-JomaPlot (Join-Path $TestDrive 'date.png') }
+        $wrong = (Get-ErrorOf -IncludeTerminating { Get-Date | Export-JomaPlot (Join-Path $TestDrive 'date.png') }).Error
         $wrong.FullyQualifiedErrorId | Should -BeLike 'PlotInputUnsupported,*'
         $wrong.CategoryInfo.Category | Should -Be 'InvalidArgument'
         Test-Path (Join-Path $TestDrive 'date.png') | Should -BeFalse

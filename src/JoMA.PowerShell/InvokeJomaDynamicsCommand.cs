@@ -8,7 +8,9 @@ namespace JoMA.PowerShell;
 
 /// <summary>
 /// Integrates JoMA dynamics systems (SCIENCE.md §2). Each pipeline input (bound by property name) is one
-/// system; systems are solved in parallel and written in input order, streaming.
+/// system; systems are solved in parallel and written in input order, streaming. Only the parameters that
+/// describe a system bind from the pipeline; solver settings apply to the whole batch (PowerShell's by-name
+/// binding costs a few microseconds per candidate parameter and input, which a 0.05 ms solve notices).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "JomaDynamics", DefaultParameterSetName = "Samples")]
 [OutputType(typeof(JomaDynamicsSample), ParameterSetName = new[] { "Samples" })]
@@ -48,17 +50,17 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? ConfigPath { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public IntegrationMethod Method { get; set; } = IntegrationMethod.DormandPrince;
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public double Until { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("Eta")]
     public double StepSize { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public int Steps { get; set; }
 
     [Parameter]

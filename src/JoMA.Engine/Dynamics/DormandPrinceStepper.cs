@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static JoMA.Engine.Metrics.VectorMath;
 namespace JoMA.Engine.Dynamics;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace JoMA.Engine.Dynamics;
 /// step-size controller of scipy's RK45, and DOPRI5's 4th-order continuous extension for dense output.
 /// Written here because no .NET library offers an adaptive solver with dense output and events
 /// (MathNet.Numerics has fixed-step Runge–Kutta only). One step at a time, so the caller can sample,
-/// locate events and stop between steps.
+/// locate events and stop between steps. States have the system's padded <see cref="DynamicsSystem.Length"/>;
+/// every loop runs a vector at a time, and the padding lanes stay zero.
 /// </summary>
 public sealed class DormandPrinceStepper
 {
@@ -28,7 +31,8 @@ public sealed class DormandPrinceStepper
 
     readonly DynamicsSystem system;
     readonly double rtol, atol, maxStep, tEnd;
-    readonly int n;
+    /// <summary>Components (for the RMS norm) and the padded length of every array.</summary>
+    readonly int n, length;
     readonly double[] k1, k2, k3, k4, k5, k6, k7, yStage, yNew, error;
     readonly double[] r1, r2, r3, r4, r5; // dense-output coefficients of the last accepted step
     double h;
@@ -36,17 +40,19 @@ public sealed class DormandPrinceStepper
     public DormandPrinceStepper(DynamicsSystem system, double[] y0, double tEnd, SolverOptions options)
     {
         this.system = system;
-        n = y0.Length;
+        n = system.Dimension;
+        length = system.Length;
+        if (y0.Length != length) throw new ArgumentException($"The state must have the system's padded length {length}.", nameof(y0));
         rtol = options.RelativeTolerance;
         atol = options.AbsoluteTolerance;
         maxStep = options.MaxStep;
         this.tEnd = tEnd;
         Y = (double[])y0.Clone();
         YPrevious = (double[])y0.Clone();
-        k1 = new double[n]; k2 = new double[n]; k3 = new double[n]; k4 = new double[n];
-        k5 = new double[n]; k6 = new double[n]; k7 = new double[n];
-        yStage = new double[n]; yNew = new double[n]; error = new double[n];
-        r1 = new double[n]; r2 = new double[n]; r3 = new double[n]; r4 = new double[n]; r5 = new double[n];
+        k1 = new double[length]; k2 = new double[length]; k3 = new double[length]; k4 = new double[length];
+        k5 = new double[length]; k6 = new double[length]; k7 = new double[length];
+        yStage = new double[length]; yNew = new double[length]; error = new double[length];
+        r1 = new double[length]; r2 = new double[length]; r3 = new double[length]; r4 = new double[length]; r5 = new double[length];
         system.Derivative(Y, k1);
         Evaluations = 1;
         h = Math.Min(options.FirstStep ?? InitialStep(), maxStep);
@@ -102,53 +108,68 @@ public sealed class DormandPrinceStepper
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     void TrialStep(double step)
     {
-        var y = Y;
-        for (int i = 0; i < n; i++) yStage[i] = y[i] + step * A21 * k1[i];
+        var h = Vector256.Create(step);
+        for (int i = 0; i < length; i += 4) Store(Load(Y, i) + h * (A21 * Load(k1, i)), yStage, i);
         system.Derivative(yStage, k2);
-        for (int i = 0; i < n; i++) yStage[i] = y[i] + step * (A31 * k1[i] + A32 * k2[i]);
+        for (int i = 0; i < length; i += 4) Store(Load(Y, i) + h * (A31 * Load(k1, i) + A32 * Load(k2, i)), yStage, i);
         system.Derivative(yStage, k3);
-        for (int i = 0; i < n; i++) yStage[i] = y[i] + step * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+        for (int i = 0; i < length; i += 4)
+            Store(Load(Y, i) + h * (A41 * Load(k1, i) + A42 * Load(k2, i) + A43 * Load(k3, i)), yStage, i);
         system.Derivative(yStage, k4);
-        for (int i = 0; i < n; i++) yStage[i] = y[i] + step * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+        for (int i = 0; i < length; i += 4)
+            Store(Load(Y, i) + h * (A51 * Load(k1, i) + A52 * Load(k2, i) + A53 * Load(k3, i) + A54 * Load(k4, i)), yStage, i);
         system.Derivative(yStage, k5);
-        for (int i = 0; i < n; i++) yStage[i] = y[i] + step * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+        for (int i = 0; i < length; i += 4)
+            Store(Load(Y, i) + h * (A61 * Load(k1, i) + A62 * Load(k2, i) + A63 * Load(k3, i) + A64 * Load(k4, i) + A65 * Load(k5, i)), yStage, i);
         system.Derivative(yStage, k6);
-        for (int i = 0; i < n; i++) yNew[i] = y[i] + step * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
+        for (int i = 0; i < length; i += 4)
+            Store(Load(Y, i) + h * (A71 * Load(k1, i) + A73 * Load(k3, i) + A74 * Load(k4, i) + A75 * Load(k5, i) + A76 * Load(k6, i)), yNew, i);
         system.Derivative(yNew, k7);
         Evaluations += 6;
-        for (int i = 0; i < n; i++)
-            error[i] = step * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
+        for (int i = 0; i < length; i += 4)
+            Store(h * (E1 * Load(k1, i) + E3 * Load(k3, i) + E4 * Load(k4, i) + E5 * Load(k5, i) + E6 * Load(k6, i) + E7 * Load(k7, i)), error, i);
     }
 
-    /// <summary>RMS of error / (atol + rtol·max(|y|, |y_new|)); NaN or ∞ when the trial produced non-finite values.</summary>
+    /// <summary>RMS of error / (atol + rtol·max(|y|, |y_new|)); ∞ when the trial produced non-finite values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     double ErrorNorm()
     {
-        double sum = 0;
-        for (int i = 0; i < n; i++)
+        var sum = Vector256<double>.Zero;
+        var nonFinite = Vector256<double>.Zero; // x·0 is 0 for finite x and NaN otherwise
+        var a = Vector256.Create(atol);
+        var r = Vector256.Create(rtol);
+        for (int i = 0; i < length; i += 4)
         {
-            if (!double.IsFinite(yNew[i]) || !double.IsFinite(k7[i])) return double.PositiveInfinity;
-            double scale = atol + rtol * Math.Max(Math.Abs(Y[i]), Math.Abs(yNew[i]));
-            double e = error[i] / scale;
+            var y = Load(Y, i);
+            var next = Load(yNew, i);
+            nonFinite += next * Vector256<double>.Zero + Load(k7, i) * Vector256<double>.Zero;
+            var e = Load(error, i) / (a + r * Vector256.Max(Vector256.Abs(y), Vector256.Abs(next)));
             sum += e * e;
         }
-        return Math.Sqrt(sum / n);
+        if (Vector256.Sum(nonFinite) != 0) return double.PositiveInfinity;
+        return Math.Sqrt(Vector256.Sum(sum) / n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     void Accept(double step, bool last)
     {
-        for (int i = 0; i < n; i++)
+        var h = Vector256.Create(step);
+        for (int i = 0; i < length; i += 4)
         {
-            r1[i] = Y[i];
-            r2[i] = yNew[i] - Y[i];
-            r3[i] = step * k1[i] - r2[i];
-            r4[i] = r2[i] - step * k7[i] - r3[i];
-            r5[i] = step * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
+            var y = Load(Y, i);
+            var first = Load(k1, i);
+            var seventh = Load(k7, i);
+            var r2i = Load(yNew, i) - y;
+            var r3i = h * first - r2i;
+            Store(y, r1, i);
+            Store(r2i, r2, i);
+            Store(r3i, r3, i);
+            Store(r2i - h * seventh - r3i, r4, i);
+            Store(h * (D1 * first + D3 * Load(k3, i) + D4 * Load(k4, i) + D5 * Load(k5, i) + D6 * Load(k6, i) + D7 * seventh), r5, i);
         }
-        Array.Copy(Y, YPrevious, n);
-        Array.Copy(yNew, Y, n);
-        Array.Copy(k7, k1, n);
+        Array.Copy(Y, YPrevious, length);
+        Array.Copy(yNew, Y, length);
+        Array.Copy(k7, k1, length);
         TPrevious = T;
         T = last ? tEnd : T + step;
         Accepted++;
@@ -160,8 +181,10 @@ public sealed class DormandPrinceStepper
     {
         double span = T - TPrevious;
         double theta = span == 0 ? 1 : (t - TPrevious) / span, theta1 = 1 - theta;
-        for (int i = 0; i < n; i++)
-            y[i] = r1[i] + theta * (r2[i] + theta1 * (r3[i] + theta * (r4[i] + theta1 * r5[i])));
+        var a = Vector256.Create(theta);
+        var b = Vector256.Create(theta1);
+        for (int i = 0; i < length; i += 4)
+            Store(Load(r1, i) + a * (Load(r2, i) + b * (Load(r3, i) + a * (Load(r4, i) + b * Load(r5, i)))), y, i);
     }
 
     /// <summary>Hairer &amp; Wanner's starting step (Solving ODEs I, II.4).</summary>
@@ -177,7 +200,7 @@ public sealed class DormandPrinceStepper
         d0 = Math.Sqrt(d0 / n); d1 = Math.Sqrt(d1 / n);
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         h0 = Math.Min(h0, tEnd);
-        for (int i = 0; i < n; i++) yStage[i] = Y[i] + h0 * k1[i];
+        for (int i = 0; i < length; i++) yStage[i] = Y[i] + h0 * k1[i];
         system.Derivative(yStage, k2);
         Evaluations++;
         double d2 = 0;

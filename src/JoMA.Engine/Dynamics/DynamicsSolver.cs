@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using JoMA.Engine.Metrics;
 namespace JoMA.Engine.Dynamics;
 
 /// <summary>
@@ -23,14 +24,15 @@ public static class DynamicsSolver
             : SolveDormandPrince(problem, options, onSample, index, cancellation);
     }
 
+    /// <summary>A sample of the padded state <paramref name="v"/>, trimmed to the system's components.</summary>
     static JomaDynamicsSample Sample(DynamicsSystem system, int index, double t, long step, ReadOnlySpan<double> v)
     {
-        var attention = new double[v.Length];
+        var attention = new double[system.Length];
         system.Attention(v, attention);
         return new JomaDynamicsSample
         {
-            Index = index, System = system.Kind, Time = t, Step = step, V = v.ToArray(), Attention = attention,
-            Entropy = Metrics.AttentionEntropy.Of(attention),
+            Index = index, System = system.Kind, Time = t, Step = step, V = v[..system.Dimension].ToArray(),
+            Attention = attention[..system.Dimension], Entropy = AttentionEntropy.Of(attention),
         };
     }
 
@@ -39,7 +41,7 @@ public static class DynamicsSolver
         int index, CancellationToken cancellation)
     {
         var system = problem.CreateSystem();
-        var y0 = problem.ResolvedInitialValue();
+        var y0 = VectorMath.Padded(problem.ResolvedInitialValue());
         double until = options.Until!.Value;
         var stepper = new DormandPrinceStepper(system, y0, until, options);
         var schedule = SampleSchedule(options, until);
@@ -116,7 +118,7 @@ public static class DynamicsSolver
         return Summary(problem, options, index, status) with
         {
             InitialEntropy = initialEntropy, MinEntropy = minEntropy, MinEntropyTime = minTime, EntropyMinimumTimes = minima.ToArray(),
-            FinalTime = stepper.T, FinalEntropy = finalEntropy, FinalV = (double[])stepper.Y.Clone(), BlowUpTime = blowUpTime,
+            FinalTime = stepper.T, FinalEntropy = finalEntropy, FinalV = stepper.Y[..system.Dimension], BlowUpTime = blowUpTime,
             AcceptedSteps = stepper.Accepted, RejectedSteps = stepper.Rejected, Evaluations = stepper.Evaluations + extraEvaluations,
         };
     }
@@ -126,7 +128,7 @@ public static class DynamicsSolver
         int index, CancellationToken cancellation)
     {
         var system = problem.CreateSystem();
-        var v = problem.ResolvedInitialValue();
+        var v = VectorMath.Padded(problem.ResolvedInitialValue());
         var dv = new double[v.Length];
         double eta = options.StepSize!.Value;
         int steps = options.EulerSteps;
@@ -166,7 +168,7 @@ public static class DynamicsSolver
         return Summary(problem, options, index, status) with
         {
             InitialEntropy = initialEntropy, MinEntropy = minEntropy, MinEntropyTime = minStep * eta, MinEntropyStep = minStep,
-            EntropyMinimumTimes = minima.ToArray(), FinalTime = k * eta, FinalEntropy = entropy, FinalV = v, BlowUpTime = blowUpTime,
+            EntropyMinimumTimes = minima.ToArray(), FinalTime = k * eta, FinalEntropy = entropy, FinalV = v[..system.Dimension], BlowUpTime = blowUpTime,
             AcceptedSteps = k, Evaluations = k,
         };
     }

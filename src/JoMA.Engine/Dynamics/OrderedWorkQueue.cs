@@ -6,48 +6,63 @@ namespace JoMA.Engine.Dynamics;
 /// Runs jobs in parallel and hands their outputs back in input order, streaming: the oldest job's items
 /// are taken as it produces them while later jobs run ahead into bounded buffers. This is what lets
 /// `$grid | Invoke-JomaDynamics` use every core and still write results in the order they came in.
-/// The consumer (the pipeline thread) is the only caller of Enqueue/Take*.
+/// Jobs run on a fixed set of dedicated threads, not one thread-pool task each: a solve takes ~0.1 ms, and
+/// per-job task scheduling (and idle pool threads spinning for work) would cost as much as the solves on a
+/// small machine. The consumer (the pipeline thread) is the only caller of Enqueue/Take*.
 /// </summary>
 public sealed class OrderedWorkQueue<T> : IDisposable
 {
-    sealed class Job
+    sealed class Job(Action<Action<T>, CancellationToken> work, int bufferCapacity)
     {
-        public required BlockingCollection<T> Items { get; init; }
-        public required Task Task { get; init; }
+        public Action<Action<T>, CancellationToken> Work { get; } = work;
+        public BlockingCollection<T> Items { get; } = new(bufferCapacity);
         public Exception? Error { get; set; }
     }
 
-    readonly Queue<Job> jobs = new();
-    readonly SemaphoreSlim slots;
+    readonly Queue<Job> inOrder = new();
+    readonly BlockingCollection<Job> pending = new();
+    readonly List<Thread> workers = new();
     readonly CancellationTokenSource cancellation;
-    readonly int window, bufferCapacity;
+    readonly int parallelism, window, bufferCapacity;
 
     public OrderedWorkQueue(int parallelism, CancellationToken cancellation, int bufferCapacity = 4096)
     {
-        parallelism = Math.Max(1, parallelism);
-        slots = new SemaphoreSlim(parallelism);
-        window = 16 * parallelism; // finished jobs wait in small buffers while the oldest is written
+        this.parallelism = Math.Max(1, parallelism);
+        window = 16 * this.parallelism; // finished jobs wait in small buffers while the oldest is written
         this.bufferCapacity = bufferCapacity;
         this.cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
     }
 
     public CancellationToken Token => cancellation.Token;
 
-    /// <summary>Starts <paramref name="work"/> on the thread pool; it reports items through the callback it is given.</summary>
+    /// <summary>Queues <paramref name="work"/>; it reports items through the callback it is given.</summary>
     public void Enqueue(Action<Action<T>, CancellationToken> work)
     {
-        var items = new BlockingCollection<T>(bufferCapacity);
-        Job? job = null;
-        var token = cancellation.Token;
-        var task = Task.Run(() =>
+        var job = new Job(work, bufferCapacity);
+        inOrder.Enqueue(job);
+        pending.Add(job);
+        // Threads start as work arrives: a single system never starts more than one.
+        if (workers.Count < parallelism && workers.Count < inOrder.Count)
         {
-            slots.Wait(token);
-            try { work(item => items.Add(item, token), token); }
-            catch (Exception e) { job!.Error = e; }
-            finally { slots.Release(); items.CompleteAdding(); }
-        }, token);
-        job = new Job { Items = items, Task = task };
-        jobs.Enqueue(job);
+            var worker = new Thread(RunJobs) { IsBackground = true, Name = $"JoMA worker {workers.Count + 1}" };
+            workers.Add(worker);
+            worker.Start();
+        }
+    }
+
+    void RunJobs()
+    {
+        var token = cancellation.Token;
+        try
+        {
+            foreach (var job in pending.GetConsumingEnumerable(token))
+            {
+                try { job.Work(item => job.Items.Add(item, token), token); }
+                catch (Exception e) { job.Error = e; }
+                finally { job.Items.CompleteAdding(); }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>
@@ -61,11 +76,10 @@ public sealed class OrderedWorkQueue<T> : IDisposable
 
     IEnumerable<T> Take(Action<Exception> onError, int untilCount)
     {
-        while (jobs.Count > 0)
+        while (inOrder.Count > 0)
         {
-            var head = jobs.Peek();
-            bool mustFinish = jobs.Count > untilCount;
-            if (mustFinish)
+            var head = inOrder.Peek();
+            if (inOrder.Count > untilCount)
             {
                 foreach (var item in head.Items.GetConsumingEnumerable(cancellation.Token)) yield return item;
             }
@@ -74,9 +88,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
                 while (head.Items.TryTake(out var item)) yield return item;
                 if (!head.Items.IsCompleted) yield break;
             }
-            jobs.Dequeue();
-            try { head.Task.Wait(cancellation.Token); }
-            catch (AggregateException) { }
+            inOrder.Dequeue();
             if (head.Error is not null) onError(head.Error);
         }
     }
@@ -86,8 +98,9 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     public void Dispose()
     {
         cancellation.Cancel();
-        foreach (var job in jobs)
-            try { job.Task.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        pending.CompleteAdding();
+        foreach (var worker in workers) worker.Join(TimeSpan.FromSeconds(5));
+        pending.Dispose();
         cancellation.Dispose();
     }
 }

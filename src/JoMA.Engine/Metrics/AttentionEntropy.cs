@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 namespace JoMA.Engine.Metrics;
 
 /// <summary>
@@ -13,8 +14,16 @@ public static class AttentionEntropy
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public static double Of(ReadOnlySpan<double> p)
     {
-        double h = 0;
-        foreach (var pk in p) h -= pk * Math.Log(pk + Epsilon);
+        int k = 0;
+        var sum = Vector256<double>.Zero;
+        var epsilon = Vector256.Create(Epsilon);
+        for (; k <= p.Length - 4; k += 4)
+        {
+            var pk = VectorMath.Load(p, k);
+            sum -= pk * Vector256.Log(pk + epsilon);
+        }
+        double h = Vector256.Sum(sum);
+        for (; k < p.Length; k++) h -= p[k] * Math.Log(p[k] + Epsilon);
         return h;
     }
 
@@ -25,18 +34,14 @@ public static class AttentionEntropy
         return h;
     }
 
-    /// <summary>Numerically stable softmax of <paramref name="logits"/> into <paramref name="p"/>.</summary>
+    /// <summary>Numerically stable softmax of <paramref name="logits"/> into <paramref name="p"/> (the two may be the same span; −∞ logits get 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public static void Softmax(ReadOnlySpan<double> logits, Span<double> p)
     {
-        double max = double.NegativeInfinity;
-        foreach (var s in logits) if (s > max) max = s;
+        double max = VectorMath.Max(logits);
         logits.CopyTo(p);
-        VectorMath.InPlace(p, max);
-        double sum = 0;
-        foreach (var x in p) sum += x;
-        double inverse = 1 / sum;
-        for (int k = 0; k < p.Length; k++) p[k] *= inverse;
+        VectorMath.Exp(p, max);
+        VectorMath.Scale(p, 1 / VectorMath.Sum(p));
     }
 
     /// <summary>
@@ -46,12 +51,26 @@ public static class AttentionEntropy
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
     public static void GradientWithRespectToLogits(ReadOnlySpan<double> p, Span<double> gradient)
     {
-        double mean = 0;
-        for (int k = 0; k < p.Length; k++)
+        int k = 0;
+        var epsilon = Vector256.Create(Epsilon);
+        var meanSum = Vector256<double>.Zero;
+        for (; k <= p.Length - 4; k += 4)
         {
-            gradient[k] = -Math.Log(p[k] + Epsilon) - p[k] / (p[k] + Epsilon);
-            mean += p[k] * gradient[k];
+            var pk = VectorMath.Load(p, k);
+            var shifted = pk + epsilon;
+            var g = -Vector256.Log(shifted) - pk / shifted;
+            VectorMath.Store(g, gradient, k);
+            meanSum += pk * g;
         }
-        for (int k = 0; k < p.Length; k++) gradient[k] = p[k] * (gradient[k] - mean);
+        double mean = Vector256.Sum(meanSum);
+        for (int j = k; j < p.Length; j++)
+        {
+            gradient[j] = -Math.Log(p[j] + Epsilon) - p[j] / (p[j] + Epsilon);
+            mean += p[j] * gradient[j];
+        }
+        k = 0;
+        var m = Vector256.Create(mean);
+        for (; k <= p.Length - 4; k += 4) VectorMath.Store(VectorMath.Load(p, k) * (VectorMath.Load(gradient, k) - m), gradient, k);
+        for (; k < p.Length; k++) gradient[k] = p[k] * (gradient[k] - mean);
     }
 }

@@ -1,27 +1,93 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace JoMA.Engine.Metrics;
 
 /// <summary>
-/// exp over a span, four doubles at a time with the runtime's vectorised Vector256.Exp (.NET 9+): the JoMA
-/// right-hand sides are exp-bound, and this is where the ODE solver spends most of its time.
+/// Span kernels four doubles at a time (Vector256, with the runtime's vectorised Exp and Log, .NET 9+): the JoMA
+/// right-hand sides are exp-bound and small (M ≈ 10), so the ODE solver keeps its state in arrays padded to
+/// whole vectors (<see cref="PaddedLength"/>) and runs without scalar tails. Kernels still take any length.
 /// </summary>
 public static class VectorMath
 {
+    public static int Lanes => Vector256<double>.Count;
+
+    /// <summary><paramref name="length"/> rounded up to whole vectors.</summary>
+    public static int PaddedLength(int length) => (length + Lanes - 1) / Lanes * Lanes;
+
+    /// <summary>A zero-padded copy of <paramref name="values"/> of <see cref="PaddedLength"/>.</summary>
+    public static double[] Padded(ReadOnlySpan<double> values)
+    {
+        var padded = new double[PaddedLength(values.Length)];
+        values.CopyTo(padded);
+        return padded;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Load(ReadOnlySpan<double> values, int i) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(values), (nuint)i);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<double> vector, Span<double> values, int i) =>
+        vector.StoreUnsafe(ref MemoryMarshal.GetReference(values), (nuint)i);
+
+
+    /// <summary>values ← exp(values − shift).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void InPlace(Span<double> values, double shift = 0)
+    public static void Exp(Span<double> values, double shift = 0)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var offset = Vector256.Create(shift);
-            for (; i <= values.Length - 4; i += 4)
-            {
-                var v = Vector256.Create((ReadOnlySpan<double>)values.Slice(i, 4));
-                Vector256.Exp(v - offset).CopyTo(values.Slice(i, 4));
-            }
-        }
+        var offset = Vector256.Create(shift);
+        for (; i <= values.Length - 4; i += 4) Store(Vector256.Exp(Load(values, i) - offset), values, i);
         for (; i < values.Length; i++) values[i] = Math.Exp(values[i] - shift);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Max(ReadOnlySpan<double> values)
+    {
+        int i = 0;
+        double max = double.NegativeInfinity;
+        if (values.Length >= 4)
+        {
+            var m = Load(values, 0);
+            for (i = 4; i <= values.Length - 4; i += 4) m = Vector256.Max(m, Load(values, i));
+            max = Math.Max(Math.Max(m[0], m[1]), Math.Max(m[2], m[3]));
+        }
+        for (; i < values.Length; i++) max = Math.Max(max, values[i]);
+        return max;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Sum(ReadOnlySpan<double> values)
+    {
+        int i = 0;
+        var s = Vector256<double>.Zero;
+        for (; i <= values.Length - 4; i += 4) s += Load(values, i);
+        double sum = Vector256.Sum(s);
+        for (; i < values.Length; i++) sum += values[i];
+        return sum;
+    }
+
+    /// <summary>Σ a·b·c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c)
+    {
+        int i = 0;
+        var s = Vector256<double>.Zero;
+        for (; i <= a.Length - 4; i += 4) s += Load(a, i) * Load(b, i) * Load(c, i);
+        double sum = Vector256.Sum(s);
+        for (; i < a.Length; i++) sum += a[i] * b[i] * c[i];
+        return sum;
+    }
+
+    /// <summary>values ← values · factor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Scale(Span<double> values, double factor)
+    {
+        int i = 0;
+        var f = Vector256.Create(factor);
+        for (; i <= values.Length - 4; i += 4) Store(Load(values, i) * f, values, i);
+        for (; i < values.Length; i++) values[i] *= factor;
     }
 }

@@ -1,3 +1,4 @@
+using JoMA.Engine.Metrics;
 using JoMA.Engine.Dynamics;
 
 namespace JoMA.Engine.Tests.Dynamics;
@@ -68,16 +69,17 @@ public class EulerReferenceTests
     {
         var mu = new[] { 1.0, 2.5, 4.0 };
         var system = new NonlinearSoftmaxSystem(mu, 3);
-        var v = new[] { 0.05, 0.05, 0.05 };
-        var dv = new double[3];
+        var v = VectorMath.Padded(new[] { 0.05, 0.05, 0.05 }); // states span whole vectors; the padding stays 0
+        var dv = new double[v.Length];
         var samples = new List<JomaDynamicsSample>();
         DynamicsSolver.Solve(new DynamicsProblem { Mu = mu, Temperature = 3 },
             new SolverOptions { Method = IntegrationMethod.Euler, StepSize = 0.02, Steps = 50 }, samples.Add);
         for (int k = 0; k <= 50; k++)
         {
-            Assert.Equal(v, samples[k].V); // exact equality, not a tolerance
+            Assert.Equal(v[..3], samples[k].V); // exact equality, not a tolerance
             system.Derivative(v, dv);
-            for (int i = 0; i < 3; i++) v[i] = v[i] + 0.02 * dv[i];
+            for (int i = 0; i < v.Length; i++) v[i] = v[i] + 0.02 * dv[i];
+            Assert.All(v[3..], x => Assert.Equal(0, x));
         }
     }
 

@@ -47,3 +47,45 @@ $null = [JoMA.Engine.Training.Evaluator]::ValidationLoss($model, $validation, $c
 $plain = (Measure-Command { $null = [JoMA.Engine.Training.Evaluator]::ValidationLoss($model, $validation, $cpu, [Threading.CancellationToken]::None) }).TotalSeconds
 $full = (Measure-Command { $null = [JoMA.Engine.Training.Evaluator]::Evaluate($model, $validation, $vocabulary, $cpu, 1, 'bench', 0, [Threading.CancellationToken]::None) }).TotalSeconds
 "evaluation over {0} validation windows: plain {1:F2} s, with per-layer/per-head attention statistics {2:F2} s: {3:F2}x" -f $validation.WindowCount, $plain, $full, ($full / $plain)
+
+# Where one training step's time goes (1 layer, the reference shapes, this process and thread count), and the decoder's
+# three GEMMs timed alone: what bounds the FLOP/s figure above. Phases run one after another (libtorch CPU ops are synchronous).
+$torch = [TorchSharp.torch]
+$phaseModel = [JoMA.Engine.Models.TransformerLanguageModel]::new([JoMA.Engine.Models.TransformerOptions]@{ VocabularySize = $v; Layers = 1 })
+$phaseModel.train()
+$adam = [TorchSharp.torch+optim]::Adam($phaseModel.parameters(), 5e-4)
+$generator = [TorchSharp.torch+Generator]::new(1)
+$phases = [ordered]@{ 'zero_grad' = 0.0; 'forward' = 0.0; 'cross_entropy' = 0.0; 'backward' = 0.0; 'clip_grad_norm' = 0.0; 'Adam step' = 0.0 }
+$clock = [Diagnostics.Stopwatch]::new()
+$timedSteps = 8
+foreach ($s in 1..($timedSteps + 3)) {
+    $scope = $torch::NewDisposeScope()
+    $inputs = $torch::randint(0, $v, [long[]](35, 20), $null, $null, $false, $generator)          # [T, B]
+    $targets = $torch::randint(0, $v, [long[]](700), $null, $null, $false, $generator)
+    $lap = @{}
+    $clock.Restart(); $adam.zero_grad(); $lap['zero_grad'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $logits = $phaseModel.forward($inputs); $lap['forward'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $loss = [TorchSharp.torch+nn+functional]::cross_entropy($logits.view(-1, $v), $targets); $lap['cross_entropy'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $loss.backward(); $lap['backward'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $null = [TorchSharp.torch+nn+utils]::clip_grad_norm_($phaseModel.parameters(), 0.5); $lap['clip_grad_norm'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $null = $adam.step(); $lap['Adam step'] = $clock.Elapsed.TotalMilliseconds
+    $scope.Dispose()
+    if ($s -gt 3) { foreach ($k in $lap.Keys) { $phases[$k] += $lap[$k] / $timedSteps } }
+}
+$stepMs = ($phases.Values | Measure-Object -Sum).Sum
+$scope = $torch::NewDisposeScope()
+$x = $torch::randn([long[]](700, $d)); $w = $torch::randn([long[]]($v, $d)); $dy = $torch::randn([long[]](700, $v))
+$gemms = [ordered]@{ 'logits = x W^T' = { $null = $x.matmul($w.t()) }; 'dx = dY W' = { $null = $dy.matmul($w) }; 'dW = dY^T x' = { $null = $dy.t().matmul($x) } }
+$gemmMs = 0.0
+$gemmRows = foreach ($name in $gemms.Keys) {
+    & $gemms[$name]
+    $ms = ((1..3 | ForEach-Object { (Measure-Command $gemms[$name]).TotalMilliseconds }) | Sort-Object)[1]
+    $gemmMs += $ms
+    [pscustomobject]@{ GEMM = $name; ms = '{0:F1}' -f $ms; 'GFLOP/s' = '{0:F0}' -f (2.0 * 700 * $d * $v / $ms / 1e6) }
+}
+$scope.Dispose()
+$phases.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Phase = $_.Key; 'ms/step' = '{0:F1}' -f $_.Value; Share = '{0:P0}' -f ($_.Value / $stepMs) } } | Format-Table -AutoSize | Out-String -Width 200
+$gemmRows | Format-Table -AutoSize | Out-String -Width 200
+$stepFlops = 700 * 3 * (8 * $d * $d + 4 * $t * $d + 4 * $d * $ffn + 2 * $d * $v)
+"1-layer step {0:F0} ms = {1:F0} GFLOP/s ({2:P0} of sgemm); the decoder's GEMMs alone take {3:F0} ms of it; were the rest free, the step would run at {4:F0} GFLOP/s ({5:P0} of sgemm)" -f `
+    $stepMs, ($stepFlops / $stepMs / 1e6), ($stepFlops / $stepMs / 1e6 / $sgemm), $gemmMs, ($stepFlops / $gemmMs / 1e6), ($stepFlops / $gemmMs / 1e6 / $sgemm)

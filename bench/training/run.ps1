@@ -75,7 +75,7 @@ foreach ($s in 1..($timedSteps + 3)) {
 $stepMs = ($phases.Values | Measure-Object -Sum).Sum
 $scope = $torch::NewDisposeScope()
 $x = $torch::randn([long[]](700, $d)); $w = $torch::randn([long[]]($v, $d)); $dy = $torch::randn([long[]](700, $v))
-$gemms = [ordered]@{ 'logits = x W^T' = { $null = $x.matmul($w.t()) }; 'dx = dY W' = { $null = $dy.matmul($w) }; 'dW = dY^T x' = { $null = $dy.t().matmul($x) } }
+$gemms = [ordered]@{ 'logits = x W^T' = { $null = $x.matmul($w.transpose(0, 1)) }; 'dx = dY W' = { $null = $dy.matmul($w) }; 'dW = dY^T x' = { $null = $dy.transpose(0, 1).matmul($x) } }
 $gemmMs = 0.0
 $gemmRows = foreach ($name in $gemms.Keys) {
     & $gemms[$name]

@@ -34,16 +34,6 @@ public static class AttentionEntropy
         return h;
     }
 
-    /// <summary>Numerically stable softmax of <paramref name="logits"/> into <paramref name="p"/> (the two may be the same span; −∞ logits get 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 JIT
-    public static void Softmax(ReadOnlySpan<double> logits, Span<double> p)
-    {
-        double max = VectorMath.Max(logits);
-        logits.CopyTo(p);
-        VectorMath.Exp(p, max);
-        VectorMath.Scale(p, 1 / VectorMath.Sum(p));
-    }
-
     /// <summary>
     /// ∂H/∂s for p = softmax(s): p_k (g_k − Σ_j p_j g_j), where g = ∂H/∂p = −ln(p + ε) − p/(p + ε).
     /// Used to find where the entropy stops falling (dH/dt = 0) along an ODE trajectory.

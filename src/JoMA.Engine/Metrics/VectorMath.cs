@@ -33,40 +33,13 @@ public static class VectorMath
         vector.StoreUnsafe(ref MemoryMarshal.GetReference(values), (nuint)i);
 
 
-    /// <summary>values ← exp(values − shift).</summary>
+    /// <summary>values ← exp(values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Exp(Span<double> values, double shift = 0)
+    public static void Exp(Span<double> values)
     {
         int i = 0;
-        var offset = Vector256.Create(shift);
-        for (; i <= values.Length - 4; i += 4) Store(Vector256.Exp(Load(values, i) - offset), values, i);
-        for (; i < values.Length; i++) values[i] = Math.Exp(values[i] - shift);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Max(ReadOnlySpan<double> values)
-    {
-        int i = 0;
-        double max = double.NegativeInfinity;
-        if (values.Length >= 4)
-        {
-            var m = Load(values, 0);
-            for (i = 4; i <= values.Length - 4; i += 4) m = Vector256.Max(m, Load(values, i));
-            max = Math.Max(Math.Max(m[0], m[1]), Math.Max(m[2], m[3]));
-        }
-        for (; i < values.Length; i++) max = Math.Max(max, values[i]);
-        return max;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Sum(ReadOnlySpan<double> values)
-    {
-        int i = 0;
-        var s = Vector256<double>.Zero;
-        for (; i <= values.Length - 4; i += 4) s += Load(values, i);
-        double sum = Vector256.Sum(s);
-        for (; i < values.Length; i++) sum += values[i];
-        return sum;
+        for (; i <= values.Length - 4; i += 4) Store(Vector256.Exp(Load(values, i)), values, i);
+        for (; i < values.Length; i++) values[i] = Math.Exp(values[i]);
     }
 
     /// <summary>Σ a·b·c.</summary>
@@ -81,13 +54,4 @@ public static class VectorMath
         return sum;
     }
 
-    /// <summary>values ← values · factor.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scale(Span<double> values, double factor)
-    {
-        int i = 0;
-        var f = Vector256.Create(factor);
-        for (; i <= values.Length - 4; i += 4) Store(Load(values, i) * f, values, i);
-        for (; i < values.Length; i++) values[i] *= factor;
-    }
 }

@@ -12,7 +12,7 @@ public static class OptimizerFactory
     public static OptimizerHelper Create(string name, IEnumerable<Parameter> parameters, double learningRate, double weightDecay, double momentum) =>
         name.ToLowerInvariant() switch
         {
-            "adam" => optim.Adam(parameters, learningRate, weight_decay: weightDecay),
+            "adam" => new FusedAdam(parameters, learningRate, weightDecay),
             "adamw" => optim.AdamW(parameters, learningRate, weight_decay: weightDecay),
             "sgd" => optim.SGD(parameters, learningRate, momentum: momentum, weight_decay: weightDecay),
             _ => throw JomaException.Argument("UnknownOptimizer", $"Unknown optimizer '{name}'. Use one of: {string.Join(", ", Names)}."),

@@ -4,6 +4,12 @@ namespace JoMA.Engine.Tests.Metrics;
 
 public class AttentionEntropyTests
 {
+    static void Softmax(double[] logits, double[] p)
+    {
+        double max = logits.Max(), sum = logits.Sum(s => Math.Exp(s - max));
+        for (int k = 0; k < p.Length; k++) p[k] = Math.Exp(logits[k] - max) / sum;
+    }
+
     [Fact]
     public void UniformRowHasLogEntropy()
     {
@@ -17,17 +23,17 @@ public class AttentionEntropyTests
     [Fact]
     public void EntropyGradientMatchesFiniteDifferences()
     {
-        var logits = new[] { 0.3, -1.2, 2.0, 0.7 };
-        var p = new double[4];
-        AttentionEntropy.Softmax(logits, p);
-        var gradient = new double[4];
+        var logits = new[] { 0.3, -1.2, 2.0, 0.7, -0.4, 1.1 }; // one whole vector and a scalar tail
+        var p = new double[logits.Length];
+        Softmax(logits, p);
+        var gradient = new double[logits.Length];
         AttentionEntropy.GradientWithRespectToLogits(p, gradient);
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < logits.Length; k++)
         {
             double H(double delta)
             {
                 var s = (double[])logits.Clone(); s[k] += delta;
-                var q = new double[4]; AttentionEntropy.Softmax(s, q);
+                var q = new double[logits.Length]; Softmax(s, q);
                 return AttentionEntropy.Of(q);
             }
             Assert.Equal((H(1e-6) - H(-1e-6)) / 2e-6, gradient[k], 1e-7);

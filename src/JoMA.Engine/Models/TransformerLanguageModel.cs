@@ -47,12 +47,19 @@ public sealed class TransformerLanguageModel : nn.Module<Tensor, Tensor>
         set { foreach (var block in blocks) block.Attention.CaptureProbabilities = value; }
     }
 
+    /// <summary>The last linear map, hidden state to vocabulary logits (training fuses it with the loss).</summary>
+    public Linear Decoder => decoder;
+
     /// <param name="tokens">[T, B] token ids</param>
     /// <returns>logits [T, B, V]</returns>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => decoder.forward(Hidden(tokens));
+
+    /// <param name="tokens">[T, B] token ids</param>
+    /// <returns>the last layer's output [T, B, d], before the decoder</returns>
+    public Tensor Hidden(Tensor tokens)
     {
         var x = pos_encoder.forward(encoder.forward(tokens) * scale);  // [T, B, d]
         foreach (var block in blocks) x = block.forward(x);
-        return decoder.forward(x);
+        return x;
     }
 }

@@ -188,13 +188,12 @@ public sealed class Trainer
                 var inputs = tensor(inputIds, new long[] { length, train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);  // [T, B]
                 var targets = tensor(targetIds, new long[] { length * train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);
                 OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
-                optimizer.zero_grad();
-                var logits = model.forward(inputs);                                                                                               // [T, B, V]
-                var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), targets);
-                loss.backward();
+                foreach (var parameter in model.parameters()) parameter.grad = null; // PyTorch's zero_grad(set_to_none=True): backward writes fresh gradients instead of adding to zeros
+                var hidden = model.Hidden(inputs);                                                                                                // [T, B, d]
+                double loss = DecoderCrossEntropy.Backward(hidden.reshape(-1, hidden.shape[2]), model.Decoder, targets);                          // mean over T·B
                 if (o.Clip > 0) nn.utils.clip_grad_norm_(model.parameters(), o.Clip);
                 optimizer.step();
-                lossSum += TrainingLoop.RequireFinite(loss.item<float>(), step, "Lower -LearningRate (or -GradientClip)");
+                lossSum += TrainingLoop.RequireFinite(loss, step, "Lower -LearningRate (or -GradientClip)");
                 lossCount++;
                 tokensTrained += length * train.Columns;
             }

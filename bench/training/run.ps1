@@ -48,25 +48,25 @@ $plain = (Measure-Command { $null = [JoMA.Engine.Training.Evaluator]::Validation
 $full = (Measure-Command { $null = [JoMA.Engine.Training.Evaluator]::Evaluate($model, $validation, $vocabulary, $cpu, 1, 'bench', 0, [Threading.CancellationToken]::None) }).TotalSeconds
 "evaluation over {0} validation windows: plain {1:F2} s, with per-layer/per-head attention statistics {2:F2} s: {3:F2}x" -f $validation.WindowCount, $plain, $full, ($full / $plain)
 
-# Where one training step's time goes (1 layer, the reference shapes, this process and thread count), and the decoder's
-# three GEMMs timed alone: what bounds the FLOP/s figure above. Phases run one after another (libtorch CPU ops are synchronous).
+# Where one training step's time goes (1 layer, the reference shapes, this process and thread count): the trainer's own
+# step, phase by phase (libtorch CPU ops are synchronous), and the decoder's three GEMMs timed alone, into outputs that are
+# freed each time: what bounds the FLOP/s figure above.
 $torch = [TorchSharp.torch]
 $phaseModel = [JoMA.Engine.Models.TransformerLanguageModel]::new([JoMA.Engine.Models.TransformerOptions]@{ VocabularySize = $v; Layers = 1 })
 $phaseModel.train()
-$adam = [TorchSharp.torch+optim]::Adam($phaseModel.parameters(), 5e-4)
+$adam = [JoMA.Engine.Training.FusedAdam]::new($phaseModel.parameters(), 5e-4, 0)
 $generator = [TorchSharp.torch+Generator]::new(1)
-$phases = [ordered]@{ 'zero_grad' = 0.0; 'forward' = 0.0; 'cross_entropy' = 0.0; 'backward' = 0.0; 'clip_grad_norm' = 0.0; 'Adam step' = 0.0 }
+$phases = [ordered]@{ 'clear gradients' = 0.0; 'forward to the last hidden state' = 0.0; 'decoder + cross-entropy + backward' = 0.0; 'clip_grad_norm' = 0.0; 'Adam step' = 0.0 }
 $clock = [Diagnostics.Stopwatch]::new()
-$timedSteps = 8
+$timedSteps = 10
 foreach ($s in 1..($timedSteps + 3)) {
     $scope = $torch::NewDisposeScope()
     $inputs = $torch::randint(0, $v, [long[]](35, 20), $null, $null, $false, $generator)          # [T, B]
     $targets = $torch::randint(0, $v, [long[]](700), $null, $null, $false, $generator)
     $lap = @{}
-    $clock.Restart(); $adam.zero_grad(); $lap['zero_grad'] = $clock.Elapsed.TotalMilliseconds
-    $clock.Restart(); $logits = $phaseModel.forward($inputs); $lap['forward'] = $clock.Elapsed.TotalMilliseconds
-    $clock.Restart(); $loss = [TorchSharp.torch+nn+functional]::cross_entropy($logits.view(-1, $v), $targets); $lap['cross_entropy'] = $clock.Elapsed.TotalMilliseconds
-    $clock.Restart(); $loss.backward(); $lap['backward'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); foreach ($p in $phaseModel.parameters()) { $p.grad = $null }; $lap['clear gradients'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $hidden = $phaseModel.Hidden($inputs); $lap['forward to the last hidden state'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $null = [JoMA.Engine.Training.DecoderCrossEntropy]::Backward($hidden.reshape(-1, $d), $phaseModel.Decoder, $targets); $lap['decoder + cross-entropy + backward'] = $clock.Elapsed.TotalMilliseconds
     $clock.Restart(); $null = [TorchSharp.torch+nn+utils]::clip_grad_norm_($phaseModel.parameters(), 0.5); $lap['clip_grad_norm'] = $clock.Elapsed.TotalMilliseconds
     $clock.Restart(); $null = $adam.step(); $lap['Adam step'] = $clock.Elapsed.TotalMilliseconds
     $scope.Dispose()
@@ -75,11 +75,11 @@ foreach ($s in 1..($timedSteps + 3)) {
 $stepMs = ($phases.Values | Measure-Object -Sum).Sum
 $scope = $torch::NewDisposeScope()
 $x = $torch::randn([long[]](700, $d)); $w = $torch::randn([long[]]($v, $d)); $dy = $torch::randn([long[]](700, $v))
-$gemms = [ordered]@{ 'logits = x W^T' = { $null = $x.matmul($w.transpose(0, 1)) }; 'dx = dY W' = { $null = $dy.matmul($w) }; 'dW = dY^T x' = { $null = $dy.transpose(0, 1).matmul($x) } }
+$gemms = [ordered]@{ 'logits = x W^T' = { $x.matmul($w.transpose(0, 1)).Dispose() }; 'dx = dY W' = { $dy.matmul($w).Dispose() }; 'dW = dY^T x' = { $dy.transpose(0, 1).matmul($x).Dispose() } }
 $gemmMs = 0.0
 $gemmRows = foreach ($name in $gemms.Keys) {
     & $gemms[$name]
-    $ms = ((1..3 | ForEach-Object { (Measure-Command $gemms[$name]).TotalMilliseconds }) | Sort-Object)[1]
+    $ms = ((1..5 | ForEach-Object { (Measure-Command $gemms[$name]).TotalMilliseconds }) | Sort-Object)[2]
     $gemmMs += $ms
     [pscustomobject]@{ GEMM = $name; ms = '{0:F1}' -f $ms; 'GFLOP/s' = '{0:F0}' -f (2.0 * 700 * $d * $v / $ms / 1e6) }
 }

@@ -61,7 +61,7 @@ public sealed class FusedAdam : Adam
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
                 foreach (var t in new[] { param, grad, state.exp_avg, state.exp_avg_sq })
-                    if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float32 || !t.is_contiguous()) return false;
+                    if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float32 || !t.is_contiguous() || t.numel() > int.MaxValue) return false;
             }
         }
         return true;

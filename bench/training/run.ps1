@@ -26,6 +26,8 @@ $sgemm = Measure-Sgemm
 "vocabulary {0}; libtorch threads {1}; sgemm 2048^3 in this process: {2:F1} GFLOP/s" -f $vocabulary.Count, (Get-JomaDevice).Threads, $sgemm
 
 $d = 200; $ffn = 200; $t = 35; $v = $vocabulary.Count
+# Matrix-multiply FLOPs per token, forward: layers x (QKV 6d^2 + out 2d^2 + scores/context 4Td + MLP 4 d ffn) + decoder 2 d V; training = 3x forward.
+function Get-TrainingFlopsPerToken([int] $Layers) { 3 * ($Layers * (8 * $d * $d + 4 * $t * $d + 4 * $d * $ffn) + 2 * $d * $v) }
 $rows = foreach ($l in $Layers) {
     # Throughput of the second half of the run: warm, and between two evaluations (TokensPerSecond excludes evaluation).
     $before = Measure-Sgemm
@@ -33,8 +35,7 @@ $rows = foreach ($l in $Layers) {
     $joma = $snapshots[-1].TokensPerSecond
     $ceiling = ($before + (Measure-Sgemm)) / 2
     $peer = /usr/bin/python3 (Join-Path $PSScriptRoot pytorch_reference.py) $l $Steps $Threads $idsFile $v | ConvertFrom-Json
-    # Matrix-multiply FLOPs per token, forward: layers x (QKV 6d^2 + out 2d^2 + scores/context 4Td + MLP 4 d ffn) + decoder 2 d V; training = 3x forward.
-    $flopsPerToken = 3 * ($l * (8 * $d * $d + 4 * $t * $d + 4 * $d * $ffn) + 2 * $d * $v)
+    $flopsPerToken = Get-TrainingFlopsPerToken $l
     [pscustomobject]@{
         Layers = $l; JoMA = $joma; PyTorch = $peer.tokens_per_second; Ratio = $joma / $peer.tokens_per_second
         TrainingGflops = $joma * $flopsPerToken / 1e9; Sgemm = $ceiling; OfSgemm = $joma * $flopsPerToken / 1e9 / $ceiling; PeerBlas = ($peer.blas -join ', '); PeerThreads = $peer.threads
@@ -92,6 +93,6 @@ $gemmRows = foreach ($name in $gemms.Keys) {
 $scope.Dispose()
 $phases.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Phase = $_.Key; 'ms/step' = '{0:F1}' -f $_.Value; Share = '{0:P0}' -f ($_.Value / $stepMs) } } | Format-Table -AutoSize | Out-String -Width 200
 $gemmRows | Format-Table -AutoSize | Out-String -Width 200
-$stepFlops = 700 * 3 * (8 * $d * $d + 4 * $t * $d + 4 * $d * $ffn + 2 * $d * $v)
+$stepFlops = 700 * (Get-TrainingFlopsPerToken 1)
 "1-layer step {0:F0} ms = {1:F0} GFLOP/s ({2:P0} of sgemm); the decoder's GEMMs alone take {3:F0} ms of it; were the rest free, the step would run at {4:F0} GFLOP/s ({5:P0} of sgemm)" -f `
     $stepMs, ($stepFlops / $stepMs / 1e6), ($stepFlops / $stepMs / 1e6 / $sgemm), $gemmMs, ($stepFlops / $gemmMs / 1e6), ($stepFlops / $gemmMs / 1e6 / $sgemm)

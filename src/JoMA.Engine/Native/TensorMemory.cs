@@ -26,15 +26,18 @@ public static unsafe class TensorMemory
     /// <summary>Whether <see cref="Floats"/> can be used in this process.</summary>
     public static bool Available => DataOf != null;
 
+    /// <summary>Whether <see cref="Floats"/> can view this tensor: contiguous float32 on the CPU, at most 2³¹ − 1 elements (one span).</summary>
+    public static bool CanView(Tensor tensor) =>
+        DataOf != null && tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Float32 && tensor.is_contiguous() &&
+        tensor.numel() <= int.MaxValue;
+
     /// <summary>
-    /// The elements of a contiguous float32 CPU tensor as a span over its own memory (no copy). Valid while the
+    /// The elements of a tensor <see cref="CanView"/> admits, as a span over its own memory (no copy). Valid while the
     /// tensor is alive and not resized.
     /// </summary>
     public static Span<float> Floats(Tensor tensor)
     {
-        if (DataOf == null) throw new InvalidOperationException("THSTensor_data is not exported by the loaded LibTorchSharp.");
-        if (tensor.device_type != DeviceType.CPU || tensor.dtype != ScalarType.Float32 || !tensor.is_contiguous())
-            throw new ArgumentException("A contiguous float32 CPU tensor is needed.", nameof(tensor));
-        return new Span<float>((void*)DataOf(tensor.Handle), checked((int)tensor.numel()));
+        if (!CanView(tensor)) throw new ArgumentException("A contiguous float32 CPU tensor of at most 2^31 - 1 elements is needed (and LibTorchSharp's THSTensor_data).", nameof(tensor));
+        return new Span<float>((void*)DataOf(tensor.Handle), (int)tensor.numel());
     }
 }

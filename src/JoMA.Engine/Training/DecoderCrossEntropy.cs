@@ -52,9 +52,9 @@ public static class DecoderCrossEntropy
     }
 
     static bool Fusable(Tensor hidden, Tensor weight, Tensor? bias) =>
-        TensorMemory.Available && hidden.device_type == DeviceType.CPU && hidden.dtype == ScalarType.Float32 &&
-        weight.dtype == ScalarType.Float32 && (bias is null || bias.dtype == ScalarType.Float32 && bias.is_contiguous()) && hidden.dim() == 2 &&
-        hidden.shape[0] * weight.shape[0] <= int.MaxValue; // the logits are addressed as one span
+        TensorMemory.Available && hidden.device_type == DeviceType.CPU && hidden.dtype == ScalarType.Float32 && hidden.dim() == 2 &&
+        weight.dtype == ScalarType.Float32 && (bias is null || TensorMemory.CanView(bias)) &&
+        hidden.shape[0] * weight.shape[0] <= int.MaxValue; // the logits are viewed as one span
 
     /// <summary>
     /// Adds to an existing .grad, or (after set-to-none) makes <paramref name="gradient"/>, a fresh tensor, the .grad:

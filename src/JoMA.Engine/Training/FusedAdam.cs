@@ -29,7 +29,6 @@ public sealed class FusedAdam : Adam
         return _step<ParamGroup>(group =>
         {
             var options = (Options)group.Options;
-            if (options.amsgrad!.Value || options.maximize!.Value) throw new InvalidOperationException("CanFuse admits neither amsgrad nor maximize.");
             double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, eps = options.eps!.Value;
             double weightDecay = options.weight_decay!.Value, lr = options.LearningRate!.Value;
             foreach (var param in group.Parameters)
@@ -50,7 +49,6 @@ public sealed class FusedAdam : Adam
     /// <summary>Every parameter (and its gradient and moments) contiguous float32 on the CPU, and plain Adam.</summary>
     bool CanFuse()
     {
-        if (!TensorMemory.Available) return false;
         foreach (var group in _parameter_groups)
         {
             var options = (Options)group.Options;
@@ -60,8 +58,7 @@ public sealed class FusedAdam : Adam
                 var grad = param.grad;
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                foreach (var t in new[] { param, grad, state.exp_avg, state.exp_avg_sq })
-                    if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float32 || !t.is_contiguous() || t.numel() > int.MaxValue) return false;
+                if (!new[] { param, grad, state.exp_avg, state.exp_avg_sq }.All(TensorMemory.CanView)) return false;
             }
         }
         return true;

@@ -13,7 +13,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
     readonly Parameter in_proj_weight, in_proj_bias;
     readonly Linear out_proj;
-    readonly Dropout dropout;
+    readonly CounterDropout dropout;
     readonly int heads, headDimension;
 
     public CausalSelfAttention(string name, int modelDimension, int heads, double dropout) : base(name)
@@ -25,7 +25,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         nn.init.xavier_uniform_(in_proj_weight);
         out_proj = nn.Linear(modelDimension, modelDimension);
         nn.init.zeros_(out_proj.bias!);
-        this.dropout = nn.Dropout(dropout);
+        this.dropout = new CounterDropout(dropout);
         RegisterComponents();
     }
 

@@ -8,7 +8,7 @@ namespace JoMA.Engine.Models;
 public sealed class SinusoidalPositions : nn.Module<Tensor, Tensor>
 {
     readonly Tensor pe;       // [MaxLength, 1, d], a buffer (saved with the model, not trained)
-    readonly Dropout dropout;
+    readonly CounterDropout dropout;
 
     public SinusoidalPositions(string name, int modelDimension, int maxLength, double dropout) : base(name)
     {
@@ -19,7 +19,7 @@ public sealed class SinusoidalPositions : nn.Module<Tensor, Tensor>
         table[.., TensorIndex.Slice(1, null, 2)] = (position * divisor).cos()[.., ..(modelDimension / 2)];
         pe = table.unsqueeze(1);
         table.Dispose();
-        this.dropout = nn.Dropout(dropout);
+        this.dropout = new CounterDropout(dropout);
         register_buffer("pe", pe);
         RegisterComponents();
     }

@@ -14,7 +14,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     readonly CausalSelfAttention self_attn;
     readonly Linear linear1, linear2;
     readonly LayerNorm norm1, norm2;
-    readonly Dropout dropout, dropout1, dropout2;
+    readonly CounterDropout dropout, dropout1, dropout2;
     readonly bool preLayerNorm;
     readonly FeedForwardActivation activation;
 
@@ -25,9 +25,9 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         linear2 = nn.Linear(options.FeedForwardDimension, options.ModelDimension);
         norm1 = nn.LayerNorm(options.ModelDimension);
         norm2 = nn.LayerNorm(options.ModelDimension);
-        dropout = nn.Dropout(options.Dropout);
-        dropout1 = nn.Dropout(options.Dropout);
-        dropout2 = nn.Dropout(options.Dropout);
+        dropout = new CounterDropout(options.Dropout);
+        dropout1 = new CounterDropout(options.Dropout);
+        dropout2 = new CounterDropout(options.Dropout);
         preLayerNorm = options.PreLayerNorm;
         activation = options.Activation;
         RegisterComponents();

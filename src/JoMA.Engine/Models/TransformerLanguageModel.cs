@@ -54,11 +54,18 @@ public sealed class TransformerLanguageModel : nn.Module<Tensor, Tensor>
     /// <returns>logits [T, B, V]</returns>
     public override Tensor forward(Tensor tokens) => decoder.forward(Hidden(tokens));
 
+    /// <summary>The token embedding [V, d] (training scatters its gradient itself: Training/EmbeddingGradient).</summary>
+    public Embedding Embedding => encoder;
+
     /// <param name="tokens">[T, B] token ids</param>
     /// <returns>the last layer's output [T, B, d], before the decoder</returns>
-    public Tensor Hidden(Tensor tokens)
+    public Tensor Hidden(Tensor tokens) => HiddenFromEmbedded(encoder.forward(tokens));
+
+    /// <param name="embedded">[T, B, d] the tokens' embedding rows</param>
+    /// <returns>the last layer's output [T, B, d], before the decoder</returns>
+    public Tensor HiddenFromEmbedded(Tensor embedded)
     {
-        var x = pos_encoder.forward(encoder.forward(tokens) * scale);  // [T, B, d]
+        var x = pos_encoder.forward(embedded * scale);  // [T, B, d]
         foreach (var block in blocks) x = block.forward(x);
         return x;
     }

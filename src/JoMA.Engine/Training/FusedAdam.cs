@@ -23,9 +23,23 @@ public sealed class FusedAdam : Adam
     public FusedAdam(IEnumerable<Parameter> parameters, double lr, double weightDecay = 0)
         : base(parameters, lr, weight_decay: weightDecay) { }
 
+    /// <summary>
+    /// A factor the next step multiplies every gradient by before using it, then back to 1: gradient clipping's
+    /// coefficient (<see cref="GradientClipping"/>), applied inside the update's one pass instead of in a pass of its own.
+    /// </summary>
+    public float GradientScale { get; set; } = 1;
+
     public override Tensor step(Func<Tensor>? closure = null)
     {
-        if (!CanFuse()) return base.step(closure!);
+        float scale = GradientScale;
+        GradientScale = 1;
+        if (!CanFuse())
+        {
+            if (scale != 1)
+                using (no_grad())
+                    foreach (var param in _parameter_groups.SelectMany(g => g.Parameters)) param.grad?.mul_(scale);
+            return base.step(closure!);
+        }
         return _step<ParamGroup>(group =>
         {
             var options = (Options)group.Options;
@@ -39,7 +53,7 @@ public sealed class FusedAdam : Adam
                 state.step += 1;
                 double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
                 double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
-                var update = new Update((float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
+                var update = new Update(scale, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
                     (float)(1 / Math.Sqrt(biasCorrection2)), (float)eps, (float)weightDecay, (float)(-lr / biasCorrection1));
                 Apply(update, param, grad, state.exp_avg, state.exp_avg_sq);
             }
@@ -65,7 +79,7 @@ public sealed class FusedAdam : Adam
     }
 
     /// <summary>The per-step constants, in float as libtorch applies scalars to float32 tensors.</summary>
-    readonly record struct Update(float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float InverseSqrtBiasCorrection2,
+    readonly record struct Update(float GradientScale, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float InverseSqrtBiasCorrection2,
         float Epsilon, float WeightDecay, float NegativeStepSize);
 
     static void Apply(Update u, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq)
@@ -73,12 +87,16 @@ public sealed class FusedAdam : Adam
         long length = param.numel();
         int chunks = (int)((length + ChunkLength - 1) / ChunkLength);
         if (chunks == 1) { Chunk(u, param, grad, expAvg, expAvgSq, 0, (int)length); return; }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) },
-            c => Chunk(u, param, grad, expAvg, expAvgSq, c * ChunkLength, (int)Math.Min(ChunkLength, length - (long)c * ChunkLength)));
+        int workers = Math.Max(1, Math.Min(get_num_threads(), chunks));
+        TorchThreads.Run(workers, worker =>
+        {
+            for (int c = worker; c < chunks; c += workers)
+                Chunk(u, param, grad, expAvg, expAvgSq, c * ChunkLength, (int)Math.Min(ChunkLength, length - (long)c * ChunkLength));
+        });
     }
 
     /// <summary>
-    /// One pass: g ← grad + wd·p; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; p ← p − (lr/bc1)·m / (√v/√bc2 + ε).
+    /// One pass: g ← scale·grad + wd·p; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; p ← p − (lr/bc1)·m / (√v/√bc2 + ε).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Chunk(Update u, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, int start, int count)
@@ -91,11 +109,11 @@ public sealed class FusedAdam : Adam
         var beta1 = Vector256.Create(u.Beta1); var oneMinusBeta1 = Vector256.Create(u.OneMinusBeta1);
         var beta2 = Vector256.Create(u.Beta2); var oneMinusBeta2 = Vector256.Create(u.OneMinusBeta2);
         var inverseSqrt = Vector256.Create(u.InverseSqrtBiasCorrection2); var epsilon = Vector256.Create(u.Epsilon);
-        var decay = Vector256.Create(u.WeightDecay); var stepSize = Vector256.Create(u.NegativeStepSize);
+        var decay = Vector256.Create(u.WeightDecay); var stepSize = Vector256.Create(u.NegativeStepSize); var scale = Vector256.Create(u.GradientScale);
         for (; i <= count - 8; i += 8)
         {
             var pi = Vector256.Create((ReadOnlySpan<float>)p.Slice(i, 8));
-            var gi = Vector256.Create((ReadOnlySpan<float>)g.Slice(i, 8)) + decay * pi;
+            var gi = Vector256.Create((ReadOnlySpan<float>)g.Slice(i, 8)) * scale + decay * pi;
             var mi = Vector256.Create((ReadOnlySpan<float>)m.Slice(i, 8)) * beta1 + oneMinusBeta1 * gi;
             var vi = Vector256.Create((ReadOnlySpan<float>)v.Slice(i, 8)) * beta2 + oneMinusBeta2 * gi * gi;
             var denominator = Vector256.Sqrt(vi) * inverseSqrt + epsilon;
@@ -105,7 +123,7 @@ public sealed class FusedAdam : Adam
         }
         for (; i < count; i++)
         {
-            float gi = g[i] + u.WeightDecay * p[i];
+            float gi = g[i] * u.GradientScale + u.WeightDecay * p[i];
             float mi = m[i] * u.Beta1 + u.OneMinusBeta1 * gi;
             float vi = v[i] * u.Beta2 + u.OneMinusBeta2 * gi * gi;
             m[i] = mi;

@@ -106,6 +106,8 @@ public sealed class Trainer
         var o = config.Optimizer;
         OptimizerHelper NewOptimizer() => OptimizerFactory.Create(o.Name, model.parameters(), o.Lr, o.WeightDecay, o.Momentum);
         var optimizer = NewOptimizer();
+        using var decoderLoss = new DecoderCrossEntropy();
+        using var embeddingGradient = new EmbeddingGradient(model.Embedding);
         long totalSteps = Math.Min(config.Training.MaxSteps ?? long.MaxValue, (long)config.Training.Epochs * windows.Length);
         var schedule = new LearningRateSchedule(o.Schedule, o.Lr, o.WarmupSteps, totalSteps);
 
@@ -189,9 +191,10 @@ public sealed class Trainer
                 var targets = tensor(targetIds, new long[] { length * train.Columns }, dtype: ScalarType.Int32).to(ScalarType.Int64).to(device);
                 OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
                 foreach (var parameter in model.parameters()) parameter.grad = null; // PyTorch's zero_grad(set_to_none=True): backward writes fresh gradients instead of adding to zeros
-                var hidden = model.Hidden(inputs);                                                                                                // [T, B, d]
-                double loss = DecoderCrossEntropy.Backward(hidden.reshape(-1, hidden.shape[2]), model.Decoder, targets);                          // mean over T·B
-                if (o.Clip > 0) nn.utils.clip_grad_norm_(model.parameters(), o.Clip);
+                var hidden = model.HiddenFromEmbedded(embeddingGradient.Lookup(inputs));                                                        // [T, B, d]
+                double loss = decoderLoss.Backward(hidden.reshape(-1, hidden.shape[2]), model.Decoder, targets);                          // mean over T·B
+                embeddingGradient.Accumulate();
+                if (o.Clip > 0) GradientClipping.Clip(model.parameters(), o.Clip, optimizer);
                 optimizer.step();
                 lossSum += TrainingLoop.RequireFinite(loss, step, "Lower -LearningRate (or -GradientClip)");
                 lossCount++;

@@ -28,7 +28,7 @@ public class DecoderCrossEntropyTests
         var targets = randint(0, 1003, new long[] { 37 }, generator: generator);
         var hidden = a.tanh();
         double loss;
-        if (fused) loss = DecoderCrossEntropy.Backward(hidden, decoder, targets);
+        if (fused) { using var decoderLoss = new DecoderCrossEntropy(); loss = decoderLoss.Backward(hidden, decoder, targets); }
         else
         {
             var l = nn.functional.cross_entropy(decoder.forward(hidden), targets);
@@ -60,7 +60,8 @@ public class DecoderCrossEntropyTests
     {
         var decoder = nn.Linear(4, 10);
         var hidden = randn(3, 4).requires_grad_();
-        var error = Assert.Throws<JomaException>(() => DecoderCrossEntropy.Backward(hidden, decoder, tensor(new long[] { 1, 10, 2 })));
+        using var decoderLoss = new DecoderCrossEntropy();
+        var error = Assert.Throws<JomaException>(() => decoderLoss.Backward(hidden, decoder, tensor(new long[] { 1, 10, 2 })));
         Assert.Equal("TargetOutOfRange", error.ErrorId);
     }
 }

@@ -1,0 +1,55 @@
+using JoMA.Engine.Native;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace JoMA.Engine.Training;
+
+/// <summary>
+/// torch.nn.utils.clip_grad_norm_ (2-norm): gradients scaled by min(1, max_norm / (‖g‖ + 1e−6)). Two things differ from
+/// libtorch's, both for speed on the CPU: the squared norm of CPU float32 gradients is one parallel pass over them all
+/// (partial sums in double), not a reduction kernel per parameter; and when the optimizer is a <see cref="FusedAdam"/>
+/// the multiply is left to its next step's single pass, instead of reading and rewriting every gradient once more
+/// (46 MB each for the reference model). Elsewhere (CUDA, other dtypes) the norm is libtorch's.
+/// </summary>
+public static class GradientClipping
+{
+    const int ChunkLength = 1 << 16;
+
+    /// <returns>the total 2-norm of the gradients before clipping</returns>
+    public static double Clip(IEnumerable<Parameter> parameters, double maxNorm, OptimizerHelper optimizer)
+    {
+        using var scope = NewDisposeScope();
+        var gradients = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
+        if (gradients.Count == 0) return 0;
+        double total = gradients.All(TensorMemory.CanView)
+            ? Math.Sqrt(SumOfSquares(gradients))
+            : stack(gradients.Select(g => g.norm(2f))).norm(2f).item<float>();
+        float coefficient = (float)Math.Min(1, maxNorm / (total + 1e-6));
+        if (optimizer is FusedAdam adam) adam.GradientScale = coefficient;
+        else
+            using (no_grad())
+                foreach (var g in gradients) g.mul_(coefficient);
+        return total;
+    }
+
+    /// <summary>Σ g² over every element, in chunks spread over libtorch's threads: float within a chunk, double across.</summary>
+    static double SumOfSquares(List<Tensor> gradients)
+    {
+        var chunks = new List<(int Gradient, int Start, int Length)>();
+        for (int i = 0; i < gradients.Count; i++)
+            for (long start = 0, n = gradients[i].numel(); start < n; start += ChunkLength)
+                chunks.Add((i, (int)start, (int)Math.Min(ChunkLength, n - start)));
+        int workers = Math.Max(1, Math.Min(get_num_threads(), chunks.Count));
+        var partial = new double[workers];
+        TorchThreads.Run(workers, worker =>
+        {
+            double sum = 0;
+            for (int c = worker; c < chunks.Count; c += workers)
+                sum += TensorPrimitives.SumOfSquares(TensorMemory.Floats(gradients[chunks[c].Gradient]).Slice(chunks[c].Start, chunks[c].Length));
+            partial[worker] = sum;
+        });
+        return partial.Sum();
+    }
+}

@@ -36,8 +36,11 @@ $rows = foreach ($l in $Layers) {
         $before = Measure-Sgemm
         $snapshots = Start-JomaTraining -Corpus $corpus -Layers $l -MaxSteps (2 * $Steps) -EvaluateEvery $Steps -Device Cpu -Seed 1
         $joma = $snapshots[-1].TokensPerSecond
-        $ceiling = ($before + (Measure-Sgemm)) / 2
-        [pscustomobject]@{ JoMA = $joma; Sgemm = $ceiling; OfSgemm = $joma * $flopsPerToken / 1e9 / $ceiling }
+        $after = Measure-Sgemm
+        $ceiling = ($before + $after) / 2
+        $run = [pscustomobject]@{ JoMA = $joma; Sgemm = $ceiling; OfSgemm = $joma * $flopsPerToken / 1e9 / $ceiling }
+        "  {0} layer(s), run {1}: {2:F0} tok/s = {3:F1} GFLOP/s; sgemm {4:F0} before, {5:F0} after: {6:P0}" -f $l, $r, $joma, ($joma * $flopsPerToken / 1e9), $before, $after, $run.OfSgemm | Out-Host
+        $run
     }
     $sorted = @($runs | Sort-Object OfSgemm)
     $median = $sorted[[int][math]::Floor($sorted.Count / 2)]

@@ -130,12 +130,10 @@ public sealed class HierarchicalTrainer
         string? Save()
         {
             if (folder is null) return null;
-            var path = folder.WriteCheckpoint(model, optimizer, new TrainingCheckpointState
+            return folder.WriteCheckpoint(model, optimizer, new TrainingCheckpointState
             {
-                Step = step, Epoch = 1, TrainLossSum = lossSum, TrainLossCount = lossCount, TrainCorrectSum = (long)correctSum, RngState = RunFolder.CaptureRngState(),
-            });
-            folder.Prune(config.Training.KeepLast, config.Training.KeepEvery);
-            return path;
+                Step = step, Epoch = 1, TrainLossSum = lossSum, TrainLossCount = lossCount, TrainCorrectSum = (long)correctSum,
+            }, config.Training.KeepLast, config.Training.KeepEvery);
         }
 
         void Snapshot()

@@ -46,8 +46,14 @@ public sealed class RunFolder
 
     public string CheckpointFolder(long step) => System.IO.Path.Combine(CheckpointsPath, $"step-{step:D8}");
 
-    public string WriteCheckpoint(nn.Module model, OptimizerHelper optimizer, TrainingCheckpointState state)
+    /// <summary>
+    /// Writes a checkpoint atomically (model, optimizer, <paramref name="state"/> with libtorch's generator state and
+    /// file hashes; a partial folder renamed when complete), then keeps the newest <paramref name="keepLast"/> and every
+    /// <paramref name="keepEvery"/>-th. Returns the checkpoint's folder.
+    /// </summary>
+    public string WriteCheckpoint(nn.Module model, OptimizerHelper optimizer, TrainingCheckpointState state, int keepLast, int keepEvery)
     {
+        state = state with { RngState = CaptureRngState() };
         var final = CheckpointFolder(state.Step);
         var partial = final + PartialSuffix;
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
@@ -58,6 +64,7 @@ public sealed class RunFolder
         File.WriteAllText(System.IO.Path.Combine(partial, StateFile), JsonSerializer.Serialize(state with { Files = files }, Json));
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(partial, final);
+        Prune(keepLast, keepEvery);
         return final;
     }
 
@@ -117,14 +124,14 @@ public sealed class RunFolder
         set_rng_state(rng);
     }
 
-    public static string CaptureRngState()
+    static string CaptureRngState()
     {
         using var rng = get_rng_state();
         return Convert.ToBase64String(rng.data<byte>().ToArray());
     }
 
     /// <summary>Keeps the newest <paramref name="keepLast"/> checkpoints and every one whose step is a multiple of <paramref name="keepEvery"/>.</summary>
-    public void Prune(int keepLast, int keepEvery)
+    void Prune(int keepLast, int keepEvery)
     {
         var all = Directory.GetDirectories(CheckpointsPath, "step-*").Where(d => !d.EndsWith(PartialSuffix, StringComparison.Ordinal))
             .OrderByDescending(d => d, StringComparer.Ordinal).ToList();

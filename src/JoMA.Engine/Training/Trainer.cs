@@ -137,13 +137,10 @@ public sealed class Trainer
         string? Save()
         {
             if (folder is null) return null;
-            var path = folder.WriteCheckpoint(model, optimizer, new TrainingCheckpointState
+            return folder.WriteCheckpoint(model, optimizer, new TrainingCheckpointState
             {
-                Step = step, Epoch = epoch, WindowInEpoch = windowInEpoch, TrainLossSum = lossSum, TrainLossCount = lossCount,
-                TrainedTokens = tokensTrained, RngState = RunFolder.CaptureRngState(),
-            });
-            folder.Prune(config.Training.KeepLast, config.Training.KeepEvery);
-            return path;
+                Step = step, Epoch = epoch, WindowInEpoch = windowInEpoch, TrainLossSum = lossSum, TrainLossCount = lossCount, TrainedTokens = tokensTrained,
+            }, config.Training.KeepLast, config.Training.KeepEvery);
         }
 
         void Snapshot()

@@ -19,7 +19,7 @@ namespace JoMA.Engine.Models;
 public sealed class CounterDropout : nn.Module<Tensor, Tensor>
 {
     const ulong Gamma = 0x9E3779B97F4A7C15;   // SplitMix64's increment, 2⁶⁴/φ
-    const int PairsPerWorker = 1 << 16;
+    const int PairsPerChunk = 1 << 16;
 
     readonly double probability;
 
@@ -48,21 +48,17 @@ public sealed class CounterDropout : nn.Module<Tensor, Tensor>
         uint threshold = (uint)Math.Min(uint.MaxValue, Math.Round(probability * 4294967296.0));
         uint kept = BitConverter.SingleToUInt32Bits((float)(1 / (1 - probability)));
         int length = (int)mask.numel(), pairs = (length + 1) / 2;
-        int chunks = (pairs + PairsPerWorker - 1) / PairsPerWorker;
-        int workers = Math.Max(1, Math.Min(get_num_threads(), chunks));
-        TorchThreads.Run(workers, worker =>
+        int chunks = (pairs + PairsPerChunk - 1) / PairsPerChunk;
+        TorchThreads.For(chunks, chunk =>
         {
             var values = MemoryMarshal.Cast<float, uint>(TensorMemory.Floats(mask));
-            for (int chunk = worker; chunk < chunks; chunk += workers)
+            int k = chunk * PairsPerChunk, end = Math.Min(pairs, k + PairsPerChunk);
+            if (Avx512DQ.VL.IsSupported) k = FillVectors(values, k, end, seed, threshold, kept);
+            for (; k < end; k++)
             {
-                int k = chunk * PairsPerWorker, end = Math.Min(pairs, k + PairsPerWorker);
-                if (Avx512DQ.VL.IsSupported) k = FillVectors(values, k, end, seed, threshold, kept);
-                for (; k < end; k++)
-                {
-                    ulong draw = SplitMix64(seed + (ulong)k * Gamma);
-                    values[2 * k] = Keep((uint)draw, threshold, kept);
-                    if (2 * k + 1 < length) values[2 * k + 1] = Keep((uint)(draw >> 32), threshold, kept);
-                }
+                ulong draw = SplitMix64(seed + (ulong)k * Gamma);
+                values[2 * k] = Keep((uint)draw, threshold, kept);
+                if (2 * k + 1 < length) values[2 * k + 1] = Keep((uint)(draw >> 32), threshold, kept);
             }
         });
     }

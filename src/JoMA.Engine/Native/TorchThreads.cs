@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using TorchSharp;
 
 namespace JoMA.Engine.Native;
 
@@ -38,6 +39,19 @@ public static unsafe class TorchThreads
 
     /// <summary>True when passes run on libtorch's OpenMP threads; false when they fall back to Parallel.For.</summary>
     public static bool SharesTorchThreads => parallel != null;
+
+    /// <summary>How many workers share <paramref name="items"/> items: one per libtorch thread, at most one per item.</summary>
+    public static int WorkersFor(int items) => Math.Max(1, Math.Min(torch.get_num_threads(), items));
+
+    /// <summary><paramref name="body"/>(i) for every i in [0, <paramref name="count"/>), the items dealt out in turn to <see cref="WorkersFor"/> workers.</summary>
+    public static void For(int count, Action<int> body)
+    {
+        int workers = WorkersFor(count);
+        Run(workers, worker =>
+        {
+            for (int i = worker; i < count; i += workers) body(i);
+        });
+    }
 
     /// <summary>
     /// Calls <paramref name="body"/>(w) once for every worker w in [0, <paramref name="workers"/>), concurrently, the

@@ -103,7 +103,7 @@ public sealed class DecoderCrossEntropy : IDisposable
         float inverseRows = 1f / rows;
         double lossSum = 0;
         var gate = new object();
-        int workers = Math.Max(1, Math.Min(get_num_threads(), rows));
+        int workers = TorchThreads.WorkersFor(rows);
         TorchThreads.Run(workers, worker =>
         {
             var columnSums = new float[columns];

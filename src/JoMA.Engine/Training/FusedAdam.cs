@@ -86,13 +86,7 @@ public sealed class FusedAdam : Adam
     {
         long length = param.numel();
         int chunks = (int)((length + ChunkLength - 1) / ChunkLength);
-        if (chunks == 1) { Chunk(u, param, grad, expAvg, expAvgSq, 0, (int)length); return; }
-        int workers = Math.Max(1, Math.Min(get_num_threads(), chunks));
-        TorchThreads.Run(workers, worker =>
-        {
-            for (int c = worker; c < chunks; c += workers)
-                Chunk(u, param, grad, expAvg, expAvgSq, c * ChunkLength, (int)Math.Min(ChunkLength, length - (long)c * ChunkLength));
-        });
+        TorchThreads.For(chunks, c => Chunk(u, param, grad, expAvg, expAvgSq, c * ChunkLength, (int)Math.Min(ChunkLength, length - (long)c * ChunkLength)));
     }
 
     /// <summary>

@@ -34,22 +34,16 @@ public static class GradientClipping
         return total;
     }
 
-    /// <summary>Σ g² over every element, in chunks spread over libtorch's threads: float within a chunk, double across.</summary>
+    /// <summary>Σ g² over every element, in chunks spread over libtorch's threads: float within a chunk, double across (in chunk order, whatever the thread count).</summary>
     static double SumOfSquares(List<Tensor> gradients)
     {
         var chunks = new List<(int Gradient, int Start, int Length)>();
         for (int i = 0; i < gradients.Count; i++)
             for (long start = 0, n = gradients[i].numel(); start < n; start += ChunkLength)
                 chunks.Add((i, (int)start, (int)Math.Min(ChunkLength, n - start)));
-        int workers = Math.Max(1, Math.Min(get_num_threads(), chunks.Count));
-        var partial = new double[workers];
-        TorchThreads.Run(workers, worker =>
-        {
-            double sum = 0;
-            for (int c = worker; c < chunks.Count; c += workers)
-                sum += TensorPrimitives.SumOfSquares(TensorMemory.Floats(gradients[chunks[c].Gradient]).Slice(chunks[c].Start, chunks[c].Length));
-            partial[worker] = sum;
-        });
-        return partial.Sum();
+        var sums = new double[chunks.Count];
+        TorchThreads.For(chunks.Count, c =>
+            sums[c] = TensorPrimitives.SumOfSquares(TensorMemory.Floats(gradients[chunks[c].Gradient]).Slice(chunks[c].Start, chunks[c].Length)));
+        return sums.Sum();
     }
 }

@@ -31,6 +31,18 @@ public class TorchThreadsTests
         if (workers > 1 && get_num_threads() > 1) Assert.True(threads.Count > 1);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(101)]
+    public void ForVisitsEveryIndexOnce(int count)
+    {
+        var visits = new int[count];
+        TorchThreads.For(count, i => Interlocked.Increment(ref visits[i]));
+        Assert.All(visits, v => Assert.Equal(1, v));
+        Assert.Equal(Math.Max(1, Math.Min(get_num_threads(), count)), TorchThreads.WorkersFor(count));
+    }
+
     [Fact]
     public void RethrowsAWorkersExceptionOnTheCallingThread()
     {

@@ -12,8 +12,8 @@ namespace JoMA.Engine.Training;
 /// read) adds the bias, takes the log-sum-exp and the loss, overwrites the row with ∂loss/∂logits and sums the bias gradient; two
 /// more GEMMs give ∂loss/∂W and ∂loss/∂hidden. Autograd's linear + cross_entropy makes about six full passes
 /// over 80 MB tensors for the reference shapes (bias add, log_softmax, nll and their backward, bias grad):
-/// about 50 ms of a 200 ms step on the CPU. libtorch has no fused kernel for this, so the pass is written here, from
-/// System.Numerics.Tensors' vectorised span primitives (AVX-512 where the CPU has it).
+/// about 50 ms of a 200 ms step on the CPU. libtorch has no fused kernel for this, so the pass is written here, a row at
+/// a time (<see cref="SoftmaxCrossEntropyRow"/>).
 /// The logits and the weight gradient live in buffers kept from step to step: a fresh 80 MB tensor is fresh pages
 /// from the kernel, about 20,000 page faults and 25 ms a step here. CUDA and other dtypes keep autograd's path.
 /// Gradients accumulate into the decoder's (and, tied, the embedding's) .grad exactly as loss.backward() would.
@@ -110,7 +110,7 @@ public sealed class DecoderCrossEntropy : IDisposable
             double partialLoss = 0;
             var all = TensorMemory.Floats(logits);
             for (int i = worker; i < rows; i += workers)
-                partialLoss += Row(all.Slice(i * columns, columns), biasValues, (int)targets[i], inverseRows, columnSums);
+                partialLoss += SoftmaxCrossEntropyRow.Backward(all.Slice(i * columns, columns), biasValues, (int)targets[i], inverseRows, columnSums);
             lock (gate)
             {
                 lossSum += partialLoss;
@@ -118,19 +118,5 @@ public sealed class DecoderCrossEntropy : IDisposable
             }
         });
         return lossSum;
-    }
-
-    /// <summary>One row, in L2 throughout (a few passes over 115 KB): softmax cross-entropy and its gradient.</summary>
-    static double Row(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums)
-    {
-        TensorPrimitives.Add(row, bias, row);                                   // z = logits + b
-        float max = TensorPrimitives.Max(row), targetLogit = row[target];
-        TensorPrimitives.Subtract(row, max, row);
-        TensorPrimitives.Exp(row, row);                                         // e = exp(z − max)
-        double sum = TensorPrimitives.Sum(row);
-        TensorPrimitives.Multiply(row, (float)(1 / sum) * inverseRows, row);    // ∂loss/∂z = (e/Σe − onehot)/N
-        row[target] -= inverseRows;
-        TensorPrimitives.Add(columnSums, row, columnSums);
-        return Math.Log(sum) + max - targetLogit;
     }
 }

@@ -46,7 +46,8 @@ public sealed class EmbeddingGradient : IDisposable
             existing.index_add_(0, ids, perToken, 1);                    // e.g. tied to the decoder, whose gradient is already there
             return;
         }
-        if (buffer is null || !buffer.shape.SequenceEqual(weight.shape) || buffer.device != weight.device)
+        // TorchSharp's Device compares by reference (two tensors' .device are never ==), so compare type and index.
+        if (buffer is null || !buffer.shape.SequenceEqual(weight.shape) || buffer.device_type != weight.device_type || buffer.device_index != weight.device_index)
         {
             buffer?.Dispose();
             buffer = zeros_like(weight).DetachFromDisposeScope();

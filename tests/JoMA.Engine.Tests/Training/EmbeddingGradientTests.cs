@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using JoMA.Engine.Models;
 using JoMA.Engine.Native;
 using JoMA.Engine.Training;
@@ -28,6 +30,7 @@ public class EmbeddingGradientTests
         var scattered = Model(tied);
         using var embeddingGradient = new EmbeddingGradient(scattered.Embedding);
         var generator = new Generator(9);
+        Tensor? previous = null;
         for (int step = 0; step < 3; step++)
         {
             var tokens = randint(0, 50 - 20 * (step % 2), new long[] { 7, 3 }, generator: generator);  // step 1 touches fewer rows than step 0
@@ -43,6 +46,9 @@ public class EmbeddingGradientTests
             var actual = scattered.Embedding.weight!.grad!;
             Assert.True(expected.abs().sum().item<float>() > 0);
             Assert.InRange((expected - actual).abs().max().item<float>(), 0, 1e-6);   // stale rows of earlier steps would show here
+            if (!tied && previous is not null)                                       // untied: one kept buffer, not a fresh [V, d] each step
+                Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(TensorMemory.Floats(previous)), ref MemoryMarshal.GetReference(TensorMemory.Floats(actual))));
+            previous = actual;
         }
     }
 }

@@ -19,7 +19,6 @@ namespace JoMA.Engine.Models;
 public sealed class CounterDropout : nn.Module<Tensor, Tensor>
 {
     const ulong Gamma = 0x9E3779B97F4A7C15;   // SplitMix64's increment, 2⁶⁴/φ
-    const int PairsPerChunk = 1 << 16;
 
     readonly double probability;
 
@@ -48,11 +47,10 @@ public sealed class CounterDropout : nn.Module<Tensor, Tensor>
         uint threshold = (uint)Math.Min(uint.MaxValue, Math.Round(probability * 4294967296.0));
         uint kept = BitConverter.SingleToUInt32Bits((float)(1 / (1 - probability)));
         int length = (int)mask.numel(), pairs = (length + 1) / 2;
-        int chunks = (pairs + PairsPerChunk - 1) / PairsPerChunk;
-        TorchThreads.For(chunks, chunk =>
+        TorchThreads.ForChunks(pairs, (first, count) =>
         {
             var values = MemoryMarshal.Cast<float, uint>(TensorMemory.Floats(mask));
-            int k = chunk * PairsPerChunk, end = Math.Min(pairs, k + PairsPerChunk);
+            int k = first, end = first + count;
             if (Avx512DQ.VL.IsSupported) k = FillVectors(values, k, end, seed, threshold, kept);
             for (; k < end; k++)
             {

@@ -43,6 +43,27 @@ public static unsafe class TorchThreads
     /// <summary>How many workers share <paramref name="items"/> items: one per libtorch thread, at most one per item.</summary>
     public static int WorkersFor(int items) => Math.Max(1, Math.Min(torch.get_num_threads(), items));
 
+    /// <summary>Elements per chunk of a pass over tensor memory: big enough to amortise scheduling, small enough to split the reference model's 5.8 M-element matrices.</summary>
+    public const int ChunkLength = 1 << 16;
+
+    /// <summary>[0, <paramref name="length"/>) cut into (start, count) chunks of <see cref="ChunkLength"/>, in order.</summary>
+    public static IEnumerable<(int Start, int Count)> Chunks(long length)
+    {
+        for (int c = 0; c < ChunkCount(length); c++) yield return Chunk(length, c);
+    }
+
+    /// <summary><paramref name="body"/>(start, count) for every chunk of [0, <paramref name="length"/>) (<see cref="Chunks"/>), the chunks dealt out as <see cref="For"/> deals items.</summary>
+    public static void ForChunks(long length, Action<int, int> body) =>
+        For(ChunkCount(length), c =>
+        {
+            var (start, count) = Chunk(length, c);
+            body(start, count);
+        });
+
+    static int ChunkCount(long length) => (int)((length + ChunkLength - 1) / ChunkLength);
+
+    static (int Start, int Count) Chunk(long length, int c) => (c * ChunkLength, (int)Math.Min(ChunkLength, length - (long)c * ChunkLength));
+
     /// <summary><paramref name="body"/>(i) for every i in [0, <paramref name="count"/>), the items dealt out in turn to <see cref="WorkersFor"/> workers.</summary>
     public static void For(int count, Action<int> body)
     {

@@ -16,9 +16,6 @@ namespace JoMA.Engine.Training;
 /// </summary>
 public sealed class FusedAdam : Adam
 {
-    /// <summary>Elements per parallel chunk: big enough to amortise scheduling, small enough to split the 5.8 M-element matrices.</summary>
-    const int ChunkLength = 1 << 16;
-
     /// <summary>Betas (0.9, 0.999) and ε 1e−8: PyTorch's and TorchSharp's defaults, as the authors use them.</summary>
     public FusedAdam(IEnumerable<Parameter> parameters, double lr, double weightDecay = 0)
         : base(parameters, lr, weight_decay: weightDecay) { }
@@ -84,9 +81,7 @@ public sealed class FusedAdam : Adam
 
     static void Apply(Update u, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq)
     {
-        long length = param.numel();
-        int chunks = (int)((length + ChunkLength - 1) / ChunkLength);
-        TorchThreads.For(chunks, c => Chunk(u, param, grad, expAvg, expAvgSq, c * ChunkLength, (int)Math.Min(ChunkLength, length - (long)c * ChunkLength)));
+        TorchThreads.ForChunks(param.numel(), (start, count) => Chunk(u, param, grad, expAvg, expAvgSq, start, count));
     }
 
     /// <summary>

@@ -15,8 +15,6 @@ namespace JoMA.Engine.Training;
 /// </summary>
 public static class GradientClipping
 {
-    const int ChunkLength = 1 << 16;
-
     /// <returns>the total 2-norm of the gradients before clipping</returns>
     public static double Clip(IEnumerable<Parameter> parameters, double maxNorm, OptimizerHelper optimizer)
     {
@@ -37,13 +35,10 @@ public static class GradientClipping
     /// <summary>Σ g² over every element, in chunks spread over libtorch's threads: float within a chunk, double across (in chunk order, whatever the thread count).</summary>
     static double SumOfSquares(List<Tensor> gradients)
     {
-        var chunks = new List<(int Gradient, int Start, int Length)>();
-        for (int i = 0; i < gradients.Count; i++)
-            for (long start = 0, n = gradients[i].numel(); start < n; start += ChunkLength)
-                chunks.Add((i, (int)start, (int)Math.Min(ChunkLength, n - start)));
+        var chunks = gradients.SelectMany((g, i) => TorchThreads.Chunks(g.numel()).Select(chunk => (Gradient: i, chunk.Start, chunk.Count))).ToList();
         var sums = new double[chunks.Count];
         TorchThreads.For(chunks.Count, c =>
-            sums[c] = TensorPrimitives.SumOfSquares(TensorMemory.Floats(gradients[chunks[c].Gradient]).Slice(chunks[c].Start, chunks[c].Length)));
+            sums[c] = TensorPrimitives.SumOfSquares(TensorMemory.Floats(gradients[chunks[c].Gradient]).Slice(chunks[c].Start, chunks[c].Count)));
         return sums.Sum();
     }
 }

@@ -43,6 +43,21 @@ public class TorchThreadsTests
         Assert.Equal(Math.Max(1, Math.Min(get_num_threads(), count)), TorchThreads.WorkersFor(count));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(TorchThreads.ChunkLength)]
+    [InlineData(3 * TorchThreads.ChunkLength + 5)]   // whole chunks and a short last one
+    public void ChunksCoverEveryElementOnceInOrder(int length)
+    {
+        var chunks = TorchThreads.Chunks(length).ToList();
+        Assert.Equal(Enumerable.Range(0, length), chunks.SelectMany(c => Enumerable.Range(c.Start, c.Count)));
+        Assert.All(chunks, c => Assert.InRange(c.Count, 1, TorchThreads.ChunkLength));
+        var visits = new int[length];
+        TorchThreads.ForChunks(length, (start, count) => { for (int i = start; i < start + count; i++) Interlocked.Increment(ref visits[i]); });
+        Assert.All(visits, v => Assert.Equal(1, v));
+    }
+
     [Fact]
     public void RethrowsAWorkersExceptionOnTheCallingThread()
     {

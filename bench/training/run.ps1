@@ -32,6 +32,8 @@ $sgemm = Measure-Sgemm
 $d = 200; $ffn = 200; $t = 35; $v = $vocabulary.Count
 # Matrix-multiply FLOPs per token, forward: layers x (QKV 6d^2 + out 2d^2 + scores/context 4Td + MLP 4 d ffn) + decoder 2 d V; training = 3x forward.
 function Get-TrainingFlopsPerToken([int] $Layers) { 3 * ($Layers * (8 * $d * $d + 4 * $t * $d + 4 * $d * $ffn) + 2 * $d * $v) }
+# The run with the median ratio to sgemm (the upper median for an even count).
+function Get-MedianRun($runs) { $sorted = @($runs | Sort-Object OfSgemm); $sorted[[int][math]::Floor($sorted.Count / 2)] }
 $rows = foreach ($l in $Layers) {
     $flopsPerToken = Get-TrainingFlopsPerToken $l
     $runs = foreach ($r in 1..$Repeats) {
@@ -46,7 +48,7 @@ $rows = foreach ($l in $Layers) {
         $run
     }
     $sorted = @($runs | Sort-Object OfSgemm)
-    $median = $sorted[[int][math]::Floor($sorted.Count / 2)]
+    $median = Get-MedianRun $runs
     $peer = /usr/bin/python3 (Join-Path $PSScriptRoot pytorch_reference.py) $l $Steps $Threads $idsFile $v | ConvertFrom-Json
     [pscustomobject]@{
         Layers = $l; JoMA = $median.JoMA; PyTorch = $peer.tokens_per_second; Ratio = $median.JoMA / $peer.tokens_per_second
@@ -58,7 +60,7 @@ $bestSgemm = (@($sgemm) + $rows.Runs.Before + $rows.Runs.After | Measure-Object 
 function Get-QuietMedian($row) {
     $quiet = @($row.Runs | Where-Object { [math]::Min($_.Before, $_.After) -ge 0.9 * $bestSgemm })
     if ($quiet.Count -eq 0) { return 'none' }
-    '{0:P0} over {1}' -f $quiet[[int][math]::Floor($quiet.Count / 2)].OfSgemm, $quiet.Count
+    '{0:P0} over {1}' -f (Get-MedianRun $quiet).OfSgemm, $quiet.Count
 }
 "best sgemm measured: {0:F0} GFLOP/s" -f $bestSgemm
 $rows | Format-Table Layers, @{ n = 'JoMA tok/s'; e = { '{0:F0}' -f $_.JoMA } }, @{ n = 'PyTorch tok/s'; e = { '{0:F0}' -f $_.PyTorch } }, @{ n = 'ratio'; e = { '{0:F2}x' -f $_.Ratio } },

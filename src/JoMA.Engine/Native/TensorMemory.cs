@@ -31,6 +31,10 @@ public static unsafe class TensorMemory
         DataOf != null && tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Float32 && tensor.is_contiguous() &&
         tensor.numel() <= int.MaxValue;
 
+    /// <summary>Whether two tensors <see cref="CanView"/> admits are views of the same elements (TorchSharp hands out a new wrapper, with its own handle, for each .grad or .weight).</summary>
+    public static bool SameElements(Tensor a, Tensor b) =>
+        CanView(a) && CanView(b) && DataOf(a.Handle) == DataOf(b.Handle) && a.numel() == b.numel();
+
     /// <summary>
     /// The elements of a tensor <see cref="CanView"/> admits, as a span over its own memory (no copy). Valid while the
     /// tensor is alive and not resized.

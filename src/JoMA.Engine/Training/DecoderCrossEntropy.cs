@@ -110,7 +110,10 @@ public sealed class DecoderCrossEntropy : IDisposable
             double partialLoss = 0;
             var all = TensorMemory.Floats(logits);
             for (int i = worker; i < rows; i += workers)
-                partialLoss += SoftmaxCrossEntropyRow.Backward(all.Slice(i * columns, columns), biasValues, (int)targets[i], inverseRows, columnSums);
+            {
+                var upcoming = i + workers < rows ? all.Slice((i + workers) * columns, columns) : default;
+                partialLoss += SoftmaxCrossEntropyRow.Backward(all.Slice(i * columns, columns), biasValues, (int)targets[i], inverseRows, columnSums, upcoming);
+            }
             lock (gate)
             {
                 lossSum += partialLoss;

@@ -15,10 +15,17 @@ public sealed class EmbeddingGradient : IDisposable
 {
     readonly Embedding embedding;
     Tensor? buffer;       // [V, d]: the last .grad this made, reused once the trainer has set .grad to none
-    Tensor? written;      // [T·B] the rows the buffer holds nonzero
+    Tensor? written;      // [R] the rows the buffer may hold nonzero: this step's distinct token ids
     Tensor? ids, rows;    // this step's token ids [T·B] and looked-up rows [T, B, d]
 
     public EmbeddingGradient(Embedding embedding) => this.embedding = embedding;
+
+    /// <summary>
+    /// The embedding's .grad as this step left it in the kept buffer, with the only rows of it that may be nonzero; null
+    /// when the .grad is not that buffer (tied to the decoder, or no gradient reached the embedding). Gradient clipping
+    /// reads those rows (at most T·B, 700 for the reference model) instead of all V (28,782: 23 MB, 1 ms a step).
+    /// </summary>
+    public (Tensor Gradient, Tensor Rows)? RowSparse { get; private set; }
 
     /// <param name="tokens">[T, B] token ids</param>
     /// <returns>[T, B, d] the tokens' embedding rows, a leaf: feed it to the model, backpropagate, then call <see cref="Accumulate"/></returns>
@@ -36,6 +43,7 @@ public sealed class EmbeddingGradient : IDisposable
     /// <summary>Adds the lookup's gradient to the embedding's .grad, as autograd's embedding backward would.</summary>
     public void Accumulate()
     {
+        RowSparse = null;
         if (rows?.grad is not { } rowGradient || ids is null) return;  // the loss did not reach the embedding
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -56,12 +64,14 @@ public sealed class EmbeddingGradient : IDisposable
         buffer.index_add_(0, ids, perToken, 1);
         weight.grad = buffer;
         written?.Dispose();
-        written = ids.clone().DetachFromDisposeScope();
+        written = ids.unique().output.DetachFromDisposeScope();
+        RowSparse = (buffer, written);
     }
 
     public void Dispose()
     {
         foreach (var t in new[] { buffer, written, ids, rows }) t?.Dispose();
         buffer = written = ids = rows = null;
+        RowSparse = null;
     }
 }

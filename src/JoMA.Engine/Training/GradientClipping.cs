@@ -11,18 +11,22 @@ namespace JoMA.Engine.Training;
 /// libtorch's, both for speed on the CPU: the squared norm of CPU float32 gradients is one parallel pass over them all
 /// (partial sums in double), not a reduction kernel per parameter; and when the optimizer is a <see cref="FusedAdam"/>
 /// the multiply is left to its next step's single pass, instead of reading and rewriting every gradient once more
-/// (46 MB each for the reference model). Elsewhere (CUDA, other dtypes) the norm is libtorch's.
+/// (46 MB each for the reference model). Given the step's <see cref="EmbeddingGradient"/>, the embedding's gradient
+/// counts only the rows the step wrote, all others being zero. Elsewhere (CUDA, other dtypes) the norm is libtorch's.
 /// </summary>
 public static class GradientClipping
 {
+    /// <param name="embedding">the step's embedding gradient, when the trainer keeps one (its rows spare a pass over the whole table)</param>
     /// <returns>the total 2-norm of the gradients before clipping</returns>
-    public static double Clip(IEnumerable<Parameter> parameters, double maxNorm, OptimizerHelper optimizer)
+    public static double Clip(IEnumerable<Parameter> parameters, double maxNorm, OptimizerHelper optimizer, EmbeddingGradient? embedding = null)
     {
         using var scope = NewDisposeScope();
         var gradients = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
         if (gradients.Count == 0) return 0;
         double total = gradients.All(TensorMemory.CanView)
-            ? Math.Sqrt(SumOfSquares(gradients))
+            ? Math.Sqrt(SumOfSquares(gradients.Select(g => embedding?.RowSparse is { } sparse && TensorMemory.SameElements(g, sparse.Gradient)
+                ? sparse.Gradient.index_select(0, sparse.Rows)                 // [rows, d]: the only nonzero part
+                : g).ToList()))
             : stack(gradients.Select(g => g.norm(2f))).norm(2f).item<float>();
         float coefficient = (float)Math.Min(1, maxNorm / (total + 1e-6));
         if (optimizer is FusedAdam adam) adam.GradientScale = coefficient;

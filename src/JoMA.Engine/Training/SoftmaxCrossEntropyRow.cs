@@ -14,17 +14,18 @@ namespace JoMA.Engine.Training;
 /// accuracy), which made exp 45 % of the reference model's loss pass over 700 × 28,782 logits (15 ms of a 140 ms
 /// step); the pass below takes 10 ms. No library offers a fused softmax-cross-entropy row on spans.
 /// </summary>
-internal static class SoftmaxCrossEntropyRow
+internal static unsafe class SoftmaxCrossEntropyRow
 {
     /// <summary>True where the AVX-512 pass runs.</summary>
     public static bool Vectorised => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
+    /// <param name="upcoming">the row the caller passes next (empty if none): the AVX-512 pass prefetches it, never changes it</param>
     /// <returns>this row's loss, logsumexp(z) − z[target]</returns>
-    public static double Backward(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums) =>
-        Vectorised ? BackwardAvx512(row, bias, target, inverseRows, columnSums) : BackwardPortable(row, bias, target, inverseRows, columnSums);
+    public static double Backward(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums, ReadOnlySpan<float> upcoming) =>
+        Vectorised ? BackwardAvx512(row, bias, target, inverseRows, columnSums, upcoming) : BackwardPortable(row, bias, target, inverseRows, columnSums, upcoming);
 
     /// <summary>Seven vectorised passes over the row (115 KB for the reference vocabulary, so in L2 after the first).</summary>
-    internal static double BackwardPortable(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums)
+    internal static double BackwardPortable(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums, ReadOnlySpan<float> upcoming)
     {
         TensorPrimitives.Add(row, bias, row);                                   // z = logits + b
         float max = TensorPrimitives.Max(row), targetLogit = row[target];
@@ -40,9 +41,11 @@ internal static class SoftmaxCrossEntropyRow
     /// <summary>
     /// Three passes, sixteen floats at a time: z = logits + b and its maximum; e = exp(z − max) and Σe; the gradient and
     /// the column sums. A NaN or +∞ among the logits makes Σe, and so the loss, NaN (the trainer stops on it).
+    /// The exp pass, compute-bound on a row already in L2, also prefetches the upcoming row into L2 a cache line per
+    /// iteration, so that row's first pass does not wait on memory: 10.8 → 8.5 ms for the reference model's 700 rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    internal static double BackwardAvx512(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums)
+    internal static double BackwardAvx512(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums, ReadOnlySpan<float> upcoming)
     {
         int n = row.Length, whole = n - n % Vector512<float>.Count;
         ref float z = ref MemoryMarshal.GetReference(row);
@@ -63,8 +66,11 @@ internal static class SoftmaxCrossEntropyRow
 
         var shift = Vector512.Create(max);
         var exponentials = Vector512<float>.Zero;
+        // Without an upcoming row of this length the hint touches this row, already in cache: one loop, no branch.
+        ref float ahead = ref MemoryMarshal.GetReference(upcoming.Length >= whole ? upcoming : row);
         for (int i = 0; i < whole; i += Vector512<float>.Count)
         {
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, i)));   // 16 floats: one 64-byte line
             var e = Exp(Vector512.LoadUnsafe(ref z, (nuint)i) - shift);
             e.StoreUnsafe(ref z, (nuint)i);
             exponentials += e;

@@ -191,7 +191,7 @@ public sealed class Trainer
                 var hidden = model.HiddenFromEmbedded(embeddingGradient.Lookup(inputs));                                                        // [T, B, d]
                 double loss = decoderLoss.Backward(hidden.reshape(-1, hidden.shape[2]), model.Decoder, targets);                          // mean over T·B
                 embeddingGradient.Accumulate();
-                if (o.Clip > 0) GradientClipping.Clip(model.parameters(), o.Clip, optimizer);
+                if (o.Clip > 0) GradientClipping.Clip(model.parameters(), o.Clip, optimizer, embeddingGradient);
                 optimizer.step();
                 lossSum += TrainingLoop.RequireFinite(loss, step, "Lower -LearningRate (or -GradientClip)");
                 lossCount++;

@@ -1,3 +1,4 @@
+using JoMA.Engine.Models;
 using JoMA.Engine.Native;
 using JoMA.Engine.Training;
 using TorchSharp;
@@ -57,5 +58,31 @@ public class GradientClippingTests
         var total = sqrt(stack(clipped.Select(p => p.grad!.square().sum())).sum()).item<float>();
         Assert.Equal(0.5, total, 4);
         for (int i = 0; i < reference.Length; i++) Assert.InRange((reference[i].grad! - clipped[i].grad!).abs().max().item<float>(), 0, 1e-8);
+    }
+
+    [Fact]
+    public void GivenTheEmbeddingGradientTheNormReadsOnlyTheRowsTheStepWrote()
+    {
+        manual_seed(5);
+        var model = new TransformerLanguageModel(new TransformerOptions { VocabularySize = 50, ModelDimension = 16, FeedForwardDimension = 16, Heads = 2, Layers = 1, Dropout = 0 });
+        model.train();
+        using var embeddingGradient = new EmbeddingGradient(model.Embedding);
+        var generator = new Generator(3);
+        var tokens = randint(0, 40, new long[] { 7, 3 }, generator: generator);            // rows 40–49 untouched; repeats likely
+        var targets = randint(0, 50, new long[] { 21 }, generator: generator);
+        var hidden = model.HiddenFromEmbedded(embeddingGradient.Lookup(tokens));
+        nn.functional.cross_entropy(model.Decoder.forward(hidden).view(-1, 50), targets).backward();
+        embeddingGradient.Accumulate();
+        double dense = Math.Sqrt(model.parameters().Sum(p => p.grad!.to_type(ScalarType.Float64).square().sum().item<double>()));
+        Assert.True(dense > 0);
+
+        using var adam = new FusedAdam(model.parameters(), 1e-3);
+        double norm = GradientClipping.Clip(model.parameters(), 0.5, adam, embeddingGradient);
+        Assert.InRange(Math.Abs(norm - dense) / dense, 0, 1e-6);
+
+        // A value planted in a row the step did not write: the full pass counts it, the row pass does not read it.
+        using (no_grad()) model.Embedding.weight!.grad![45].fill_(3f);                   // 16 elements of 3: adds 144 to Σg²
+        Assert.Equal(norm, GradientClipping.Clip(model.parameters(), 0.5, adam, embeddingGradient));
+        Assert.InRange(GradientClipping.Clip(model.parameters(), 0.5, adam), Math.Sqrt(dense * dense + 144) * (1 - 1e-6), Math.Sqrt(dense * dense + 144) * (1 + 1e-6));
     }
 }

@@ -5,7 +5,7 @@ namespace JoMA.Engine.Tests.Training;
 
 public class SoftmaxCrossEntropyRowTests
 {
-    delegate double RowBackward(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums);
+    delegate double RowBackward(Span<float> row, ReadOnlySpan<float> bias, int target, float inverseRows, Span<float> columnSums, ReadOnlySpan<float> upcoming);
 
     /// <summary>The portable pass everywhere; the AVX-512 pass too where the CPU runs it (it is never called elsewhere).</summary>
     static IEnumerable<(string Name, RowBackward Backward)> Implementations()
@@ -41,7 +41,18 @@ public class SoftmaxCrossEntropyRowTests
         {
             var row = (float[])logits.Clone();
             var columnSums = Enumerable.Repeat(0.25f, length).ToArray();   // the sums add to what is there
-            double got = backward(row, bias, target, 1f / rows, columnSums);
+            double got = backward(row, bias, target, 1f / rows, columnSums, default);
+
+            // With an upcoming row to prefetch: the same bits, and the upcoming row untouched.
+            var (upcoming, _) = Row(length, target, spread);
+            var upcomingBefore = (float[])upcoming.Clone();
+            var rowAgain = (float[])logits.Clone();
+            var columnSumsAgain = Enumerable.Repeat(0.25f, length).ToArray();
+            Assert.Equal(got, backward(rowAgain, bias, target, 1f / rows, columnSumsAgain, upcoming));
+            Assert.Equal(row, rowAgain);
+            Assert.Equal(columnSums, columnSumsAgain);
+            Assert.Equal(upcomingBefore, upcoming);
+
             Assert.True(Math.Abs(got - loss) <= 1e-5 * Math.Max(1, Math.Abs(loss)), $"{name}: loss {got} against {loss}");
             for (int j = 0; j < length; j++)
             {
@@ -64,10 +75,10 @@ public class SoftmaxCrossEntropyRowTests
                 {
                     var row = Enumerable.Range(0, 41).Select(j => j / 10f).ToArray();
                     row[at] = bad;
-                    Assert.True(double.IsNaN(backward(row, new float[41], 0, 1f, new float[41])), $"{name}: {bad} at {at}");
+                    Assert.True(double.IsNaN(backward(row, new float[41], 0, 1f, new float[41], default)), $"{name}: {bad} at {at}");
                 }
             var masked = Enumerable.Range(0, 41).Select(j => j % 2 == 0 ? float.NegativeInfinity : 0f).ToArray();
-            double loss = backward(masked, new float[41], 1, 1f, new float[41]);
+            double loss = backward(masked, new float[41], 1, 1f, new float[41], default);
             Assert.Equal(Math.Log(20), loss, 1e-6);                           // 20 finite logits, all equal
             for (int j = 0; j < 41; j += 2) Assert.Equal(0f, masked[j]);
         }

@@ -97,7 +97,7 @@ foreach ($s in 1..($timedSteps + 3)) {
     $clock.Restart(); foreach ($p in $phaseModel.parameters()) { $p.grad = $null }; $lap['clear gradients'] = $clock.Elapsed.TotalMilliseconds
     $clock.Restart(); $hidden = $phaseModel.HiddenFromEmbedded($embeddingGradient.Lookup($inputs)); $lap['forward to the last hidden state'] = $clock.Elapsed.TotalMilliseconds
     $clock.Restart(); $null = $decoderLoss.Backward($hidden.reshape(-1, $d), $phaseModel.Decoder, $targets); $embeddingGradient.Accumulate(); $lap['decoder + cross-entropy + backward'] = $clock.Elapsed.TotalMilliseconds
-    $clock.Restart(); $null = [JoMA.Engine.Training.GradientClipping]::Clip($phaseModel.parameters(), 0.5, $adam); $lap['gradient clipping (norm)'] = $clock.Elapsed.TotalMilliseconds
+    $clock.Restart(); $null = [JoMA.Engine.Training.GradientClipping]::Clip($phaseModel.parameters(), 0.5, $adam, $embeddingGradient); $lap['gradient clipping (norm)'] = $clock.Elapsed.TotalMilliseconds
     $clock.Restart(); $null = $adam.step(); $lap['Adam step (with the clipping multiply)'] = $clock.Elapsed.TotalMilliseconds
     $scope.Dispose()
     if ($s -gt 3) { foreach ($k in $lap.Keys) { $phases[$k] += $lap[$k] / $timedSteps } }

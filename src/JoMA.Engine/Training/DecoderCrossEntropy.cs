@@ -22,6 +22,10 @@ public sealed class DecoderCrossEntropy : IDisposable
 {
     Tensor? logits;          // [N, V]: logits, then ∂loss/∂logits in place
     Tensor? weightGradient;  // [V, d]: the last .grad this made, reused once the trainer has set .grad to none
+    // The row pass's per-worker column sums [workers][V] and zero bias [V], kept: fresh 115 KB arrays each step are
+    // large-object-heap allocations, which brought a gen-2 collection every few steps.
+    float[][] columnSums = [];
+    float[] zeroBias = [];
 
     /// <summary>
     /// Mean cross-entropy of <paramref name="hidden"/>·Wᵀ + b against <paramref name="targets"/>, backpropagated
@@ -45,13 +49,12 @@ public sealed class DecoderCrossEntropy : IDisposable
         var w = weight.detach();                                                // [V, d]
         var gradients = Buffer(ref logits, x.shape[0], w.shape[0]).addmm_(x, w.t(), beta: 0, alpha: 1);
         var ids = targets.to(ScalarType.Int64).contiguous().data<long>().ToArray();
-        var biasGradient = new float[gradients.shape[1]];
-        double lossSum = LogitPass(gradients, bias, ids, biasGradient);
+        double lossSum = LogitPass(gradients, bias, ids);
         using (no_grad())
         {
             if (weight.grad is { } existing) existing.addmm_(gradients.t(), x, beta: 1, alpha: 1);
             else weight.grad = Buffer(ref weightGradient, w.shape[0], w.shape[1]).addmm_(gradients.t(), x, beta: 0, alpha: 1);
-            if (bias is not null) Accumulate(bias, tensor(biasGradient));   // [V]
+            if (bias is not null) Accumulate(bias, BiasGradient(gradients.shape[1]));
         }
         hidden.backward(new[] { gradients.matmul(w) });                         // [N, d]
         return lossSum / ids.Length;
@@ -92,34 +95,44 @@ public sealed class DecoderCrossEntropy : IDisposable
 
     /// <summary>
     /// Rows in parallel: z = logits + b; loss_i = logsumexp(z) − z[target]; row ← (softmax(z) − onehot(target)) / N;
-    /// column sums of the new rows into <paramref name="biasGradient"/>. Returns Σ_i loss_i.
+    /// each worker sums its rows into its own column sums. Returns Σ_i loss_i. Workers' partial losses are added in worker
+    /// order, so the sum does not depend on which finished first.
     /// </summary>
-    static double LogitPass(Tensor logits, Tensor? bias, long[] targets, float[] biasGradient)
+    double LogitPass(Tensor logits, Tensor? bias, long[] targets)
     {
         int rows = (int)logits.shape[0], columns = (int)logits.shape[1];
         foreach (var t in targets)
             if (t < 0 || t >= columns) throw JomaException.Argument("TargetOutOfRange", $"A target id ({t}) is outside the vocabulary of {columns}.");
-        float[] biasValues = bias is null ? new float[columns] : TensorMemory.Floats(bias).ToArray();
-        float inverseRows = 1f / rows;
-        double lossSum = 0;
-        var gate = new object();
         int workers = TorchThreads.WorkersFor(rows);
+        if (columnSums.Length != workers || columnSums[0].Length != columns)
+            columnSums = Enumerable.Range(0, workers).Select(_ => new float[columns]).ToArray();
+        if (bias is null && zeroBias.Length != columns) zeroBias = new float[columns];
+        float inverseRows = 1f / rows;
+        var partialLoss = new double[workers];
+        var sums = columnSums;
+        float[] noBias = zeroBias;
         TorchThreads.Run(workers, worker =>
         {
-            var columnSums = new float[columns];
-            double partialLoss = 0;
             var all = TensorMemory.Floats(logits);
+            ReadOnlySpan<float> biasValues = bias is null ? noBias : TensorMemory.Floats(bias);
+            var mine = sums[worker];
+            Array.Clear(mine);
             for (int i = worker; i < rows; i += workers)
             {
                 var upcoming = i + workers < rows ? all.Slice((i + workers) * columns, columns) : default;
-                partialLoss += SoftmaxCrossEntropyRow.Backward(all.Slice(i * columns, columns), biasValues, (int)targets[i], inverseRows, columnSums, upcoming);
-            }
-            lock (gate)
-            {
-                lossSum += partialLoss;
-                TensorPrimitives.Add(biasGradient, columnSums, biasGradient);
+                partialLoss[worker] += SoftmaxCrossEntropyRow.Backward(all.Slice(i * columns, columns), biasValues, (int)targets[i], inverseRows, mine, upcoming);
             }
         });
-        return lossSum;
+        return partialLoss.Sum();
+    }
+
+    /// <summary>The bias gradient [V]: the workers' column sums added in worker order, into a fresh tensor (it becomes the .grad).</summary>
+    Tensor BiasGradient(long columns)
+    {
+        var gradient = empty(columns, ScalarType.Float32);
+        var values = TensorMemory.Floats(gradient);
+        columnSums[0].CopyTo(values);
+        foreach (var sums in columnSums.Skip(1)) TensorPrimitives.Add(values, sums, values);
+        return gradient;
     }
 }

@@ -71,10 +71,14 @@ $options = [JoMA.Engine.Models.TransformerOptions]@{ VocabularySize = $v; Layers
 $model = [JoMA.Engine.Models.TransformerLanguageModel]::new($options)
 $validation = [JoMA.Engine.Text.LanguageModelBatches]::new($wikitext.Encode($vocabulary, $wikitext.ValidationPath), 10, 35)
 $cpu = [TorchSharp.torch]::CPU
-$null = [JoMA.Engine.Training.Evaluator]::ValidationLoss($model, $validation, $cpu, [Threading.CancellationToken]::None)   # warm-up
-$plain = (Measure-Command { $null = [JoMA.Engine.Training.Evaluator]::ValidationLoss($model, $validation, $cpu, [Threading.CancellationToken]::None) }).TotalSeconds
-$full = (Measure-Command { $null = [JoMA.Engine.Training.Evaluator]::Evaluate($model, $validation, $vocabulary, $cpu, 1, 'bench', 0, [Threading.CancellationToken]::None) }).TotalSeconds
-"evaluation over {0} validation windows: plain {1:F2} s, with per-layer/per-head attention statistics {2:F2} s: {3:F2}x" -f $validation.WindowCount, $plain, $full, ($full / $plain)
+$plainPass = { $null = [JoMA.Engine.Training.Evaluator]::ValidationLoss($model, $validation, $cpu, [Threading.CancellationToken]::None) }
+$fullPass = { $null = [JoMA.Engine.Training.Evaluator]::Evaluate($model, $validation, $vocabulary, $cpu, 1, 'bench', 0, [Threading.CancellationToken]::None) }
+& $plainPass; & $fullPass                                                     # warm-up: both paths compiled before timing
+# Alternated three times, medians: one pass of each is a few seconds, and this machine's speed drifts over seconds.
+$timings = foreach ($r in 1..3) { [pscustomobject]@{ Plain = (Measure-Command $plainPass).TotalSeconds; Full = (Measure-Command $fullPass).TotalSeconds } }
+$plain = ($timings.Plain | Sort-Object)[1]
+$full = ($timings.Full | Sort-Object)[1]
+"evaluation over {0} validation windows (median of 3 alternated): plain {1:F2} s, with per-layer/per-head attention statistics {2:F2} s: {3:F2}x" -f $validation.WindowCount, $plain, $full, ($full / $plain)
 
 # Where one training step's time goes (1 layer, the reference shapes, this process and thread count): the trainer's own
 # step, phase by phase (libtorch CPU ops are synchronous), and the decoder's three GEMMs timed alone: what bounds the FLOP/s

@@ -109,13 +109,11 @@ public sealed class DecoderCrossEntropy : IDisposable
         if (bias is null && zeroBias.Length != columns) zeroBias = new float[columns];
         float inverseRows = 1f / rows;
         var partialLoss = new double[workers];
-        var sums = columnSums;
-        float[] noBias = zeroBias;
         TorchThreads.Run(workers, worker =>
         {
             var all = TensorMemory.Floats(logits);
-            ReadOnlySpan<float> biasValues = bias is null ? noBias : TensorMemory.Floats(bias);
-            var mine = sums[worker];
+            ReadOnlySpan<float> biasValues = bias is null ? zeroBias : TensorMemory.Floats(bias);
+            var mine = columnSums[worker];
             Array.Clear(mine);
             for (int i = worker; i < rows; i += workers)
             {

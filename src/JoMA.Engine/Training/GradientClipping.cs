@@ -23,10 +23,12 @@ public static class GradientClipping
         using var scope = NewDisposeScope();
         var gradients = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
         if (gradients.Count == 0) return 0;
+        var sparse = embedding?.RowSparse;
+        Tensor NonzeroPart(Tensor g) => sparse is { } s && TensorMemory.SameElements(g, s.Gradient)
+            ? s.Gradient.index_select(0, s.Rows)                               // [rows, d]: the embedding rows this step wrote
+            : g;
         double total = gradients.All(TensorMemory.CanView)
-            ? Math.Sqrt(SumOfSquares(gradients.Select(g => embedding?.RowSparse is { } sparse && TensorMemory.SameElements(g, sparse.Gradient)
-                ? sparse.Gradient.index_select(0, sparse.Rows)                 // [rows, d]: the only nonzero part
-                : g).ToList()))
+            ? Math.Sqrt(SumOfSquares(gradients.Select(NonzeroPart).ToList()))
             : stack(gradients.Select(g => g.norm(2f))).norm(2f).item<float>();
         float coefficient = (float)Math.Min(1, maxNorm / (total + 1e-6));
         if (optimizer is FusedAdam adam) adam.GradientScale = coefficient;

@@ -12,7 +12,7 @@ namespace JoMA.Engine.Training;
 /// float rounding: three passes with AVX-512 and a hand-written exp where the CPU has it, seven TensorPrimitives
 /// passes elsewhere. Why by hand: TensorPrimitives.Exp costs 2 cycles an element here (it widens to double for
 /// accuracy), which made exp 45 % of the reference model's loss pass over 700 × 28,782 logits (15 ms of a 140 ms
-/// step); the pass below takes 10 ms. No library offers a fused softmax-cross-entropy row on spans.
+/// step); the pass below took 10 ms, 8.5 ms once it prefetched the next row. No library offers a fused softmax-cross-entropy row on spans.
 /// </summary>
 internal static unsafe class SoftmaxCrossEntropyRow
 {

@@ -79,6 +79,10 @@ public sealed class TrainingConfig
         /// <summary>Stop after this many minibatches (null: run all epochs).</summary>
         public long? MaxSteps { get; set; }
         public int EvaluateEvery { get; set; } = 1000;
+        /// <summary>A denser evaluation interval for the first steps, where attention moves fastest (0: none).</summary>
+        public int EvaluateEarlyEvery { get; set; }
+        /// <summary>The last step evaluated at EvaluateEarlyEvery; after it, EvaluateEvery applies.</summary>
+        public long EvaluateEarlyUntil { get; set; }
         /// <summary>Validation windows kept as the probe AttentionSample of each snapshot.</summary>
         public int ProbeWindows { get; set; } = 1;
         public string? OutputDirectory { get; set; }

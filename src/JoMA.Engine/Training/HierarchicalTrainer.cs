@@ -57,7 +57,7 @@ public sealed class HierarchicalTrainer
         var t = config.Training;
         if (t.MaxSteps is null) throw JomaException.Argument("StepsMissing", "The hierarchical task trains for a number of steps, not epochs: give -Steps (for example -Steps 10000).");
         if (t.MaxSteps < 1) throw JomaException.Argument("MaxStepsNotPositive", $"-Steps must be 1 or more (got {t.MaxSteps}).");
-        if (t.EvaluateEvery < 1) throw JomaException.Argument("EvaluateEveryNotPositive", $"-EvaluateEvery must be 1 or more steps (got {t.EvaluateEvery}).");
+        EvaluationSchedule.From(t).Validate();
         if (t.KeepLast < 1) throw JomaException.Argument("KeepLastNotPositive", $"-KeepLast must be 1 or more (got {t.KeepLast}).");
         if (config.Data.BatchSize < 1) throw JomaException.Argument("BatchShapeInvalid", "-BatchSize must be 1 or more.");
         if (config.Hierarchy.EvaluationSamples < 1) throw JomaException.Argument("EvaluationSamplesNotPositive", "hierarchy.evaluation_samples must be 1 or more.");
@@ -188,7 +188,7 @@ public sealed class HierarchicalTrainer
         try
         {
             model.train();
-            TrainingLoop.Run(() => step, TrainStep, config.Training.EvaluateEvery, Snapshot, folder is null ? null : Save, log, cancellation);
+            TrainingLoop.Run(() => step, TrainStep, EvaluationSchedule.From(config.Training), Snapshot, folder is null ? null : Save, log, cancellation);
         }
         finally
         {

@@ -52,7 +52,7 @@ public sealed class Trainer
         var t = config.Training;
         var d = config.Data;
         if (t.Epochs < 1) throw JomaException.Argument("EpochsNotPositive", $"-Epochs must be 1 or more (got {t.Epochs}).");
-        if (t.EvaluateEvery < 1) throw JomaException.Argument("EvaluateEveryNotPositive", $"-EvaluateEvery must be 1 or more minibatches (got {t.EvaluateEvery}).");
+        EvaluationSchedule.From(t).Validate();
         if (t.MaxSteps is < 1) throw JomaException.Argument("MaxStepsNotPositive", $"-MaxSteps must be 1 or more (got {t.MaxSteps}).");
         if (t.KeepLast < 1) throw JomaException.Argument("KeepLastNotPositive", $"-KeepLast must be 1 or more (got {t.KeepLast}).");
         if (d.BatchSize < 1 || d.EvalBatchSize < 1 || d.Bptt < 1) throw JomaException.Argument("BatchShapeInvalid", "-BatchSize, eval_batch_size and -Bptt must be 1 or more.");
@@ -207,7 +207,7 @@ public sealed class Trainer
         try
         {
             model.train();
-            TrainingLoop.Run(() => step, TrainStep, config.Training.EvaluateEvery, Snapshot, folder is null ? null : Save, log, cancellation);
+            TrainingLoop.Run(() => step, TrainStep, EvaluationSchedule.From(config.Training), Snapshot, folder is null ? null : Save, log, cancellation);
         }
         finally
         {

@@ -2,7 +2,7 @@ namespace JoMA.Engine.Training;
 
 /// <summary>
 /// The step loop every trainer shares: train a step at a time, snapshot (evaluate and checkpoint) every
-/// EvaluateEvery steps and once at the end, and when cancelled write a checkpoint at the step boundary
+/// step the schedule names and once at the end, and when cancelled write a checkpoint at the step boundary
 /// unless the last snapshot already holds this step, so a stopped run always resumes where it stopped.
 /// </summary>
 internal static class TrainingLoop
@@ -10,7 +10,7 @@ internal static class TrainingLoop
     /// <param name="step">The number of steps trained so far.</param>
     /// <param name="trainStep">Trains one step; false when there is nothing left to train.</param>
     /// <param name="save">Writes a checkpoint and returns its folder; null when the run has no folder.</param>
-    public static void Run(Func<long> step, Func<bool> trainStep, int evaluateEvery, Action snapshot, Func<string?>? save,
+    public static void Run(Func<long> step, Func<bool> trainStep, EvaluationSchedule schedule, Action snapshot, Func<string?>? save,
         Action<string> log, CancellationToken cancellation)
     {
         long saved = step();
@@ -20,7 +20,7 @@ internal static class TrainingLoop
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (!trainStep()) break;
-                if (step() % evaluateEvery == 0) { snapshot(); saved = step(); }
+                if (schedule.IsDue(step())) { snapshot(); saved = step(); }
             }
             if (saved != step()) snapshot();
         }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using JoMA.Engine;
 using JoMA.Engine.Config;
 using JoMA.Engine.Dynamics;
+using JoMA.Engine.Theory;
 
 namespace JoMA.PowerShell;
 
@@ -15,6 +16,7 @@ namespace JoMA.PowerShell;
 [Cmdlet(VerbsLifecycle.Invoke, "JomaDynamics", DefaultParameterSetName = "Samples")]
 [OutputType(typeof(JomaDynamicsSample), ParameterSetName = new[] { "Samples" })]
 [OutputType(typeof(JomaDynamicsSummary), ParameterSetName = new[] { "Summary" })]
+[OutputType(typeof(AttentionPrediction), ParameterSetName = new[] { "Prediction" })]
 public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
 {
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -87,6 +89,25 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
     [Parameter(Mandatory = true, ParameterSetName = "Summary")]
     public SwitchParameter SummaryOnly { get; set; }
 
+    /// <summary>Corpus statistics (Measure-JomaCorpusStatistics): one JoMA system per query, solved into predicted attention shares.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Prediction")]
+    [ValidateNotNullOrEmpty]
+    public CorpusTokenStatistic[]? Statistics { get; set; }
+
+    [Parameter(ParameterSetName = "Prediction")]
+    public PredictionPreset Preset { get; set; } = PredictionPreset.Nonlinear;
+
+    /// <summary>s of the Nonlinear preset: μ_l = s·D_l / max D.</summary>
+    [Parameter(ParameterSetName = "Prediction")]
+    public double Scale { get; set; } = 3;
+
+    [Parameter(ParameterSetName = "Prediction")]
+    [ValidateRange(2, 100_000)]
+    public int Samples { get; set; } = 400;
+
+    readonly List<CorpusTokenStatistic> statistics = new();
+    bool Predicting => ParameterSetName == "Prediction";
+
     [Parameter]
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
@@ -116,6 +137,7 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
+        if (Predicting) { statistics.AddRange(Statistics!); return; }
         DynamicsProblem problem;
         SolverOptions options;
         try
@@ -150,12 +172,32 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
+        if (Predicting) { Predict(); return; }
         if (queue is null) return;
         Emit(queue.TakeAll(ReportFailure));
         WriteProgress(new ProgressRecord(1, "Invoke-JomaDynamics", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
     protected override void StopProcessing() => queue?.Cancel();
+
+    /// <summary>The prediction parameter set: every statistic collected, then one system per query (solved in parallel).</summary>
+    void Predict()
+    {
+        var options = new AttentionPredictionOptions
+        {
+            Preset = Preset, Scale = Scale, Temperature = Temperature, A = A, Samples = Samples,
+            InitialValue = Bound(nameof(InitialValue)) ? InitialValue![0] : DynamicsProblem.DefaultNonlinearInitialValue,
+            Until = Bound(nameof(Until)) ? Until : null,
+        };
+        try
+        {
+            AttentionPredictionResult result = null!;
+            RunStoppable(() => result = AttentionPredictor.Predict(statistics, options, PipelineStopToken));
+            foreach (var (query, reason) in result.Skipped) WriteWarning($"Query '{query}' not predicted: {reason}.");
+            foreach (var row in result.Rows) WriteObject(row);
+        }
+        catch (JomaException e) { ThrowTerminating(e); }
+    }
 
     public void Dispose() => queue?.Dispose();
 

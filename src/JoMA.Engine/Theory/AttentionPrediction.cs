@@ -30,7 +30,7 @@ public sealed class AttentionPrediction
     public double? RiseTime { get; init; }
     /// <summary>Linear preset: t*_l = √(π/2)·A/D_l, where v_l blows up; null otherwise.</summary>
     public double? BlowUpTime { get; init; }
-    /// <summary>The query's predicted entropy-minimum time (the same on every row of a query).</summary>
+    /// <summary>The query's predicted entropy-minimum time: the minimum of the system's own attention entropy H(softmax(z)) (the same on every row of a query).</summary>
     public double EntropyMinimumTime { get; init; }
     public double MinimumEntropy { get; init; }
 }

@@ -55,32 +55,41 @@ public static class AttentionPredictor
             InitialValue = new[] { linear ? 0 : options.InitialValue },
         };
         var times = Enumerable.Range(0, options.Samples).Select(i => until * i / (options.Samples - 1)).ToArray();
-        // tight tolerances: near the Linear blow-up the shares are sensitive to v, and a query solves in well under a millisecond
-        var solver = new SolverOptions { Until = until, SampleTimes = times, RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-12 };
+        // rtol 1e-8: shares to ~1e-6 even near the Linear blow-up, at a fraction of a millisecond per query
+        var solver = new SolverOptions { Until = until, SampleTimes = times, RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-10 };
         double logitScale = linear ? 0.5 : 1 / options.Temperature;
 
-        var sampleTimes = new List<double>(times.Length);
-        var logits = new List<double[]>(times.Length);     // ζ per sample: [samples][components]
-        var shares = new List<double[]>(times.Length);
-        var entropies = new List<double>(times.Length);
+        int samples = times.Length;
+        var sampleTimes = new double[samples];
+        var shares = new double[samples * count];   // [samples × components]
+        var logits = new double[samples * count];   // ζ per sample
+        // The system's own attention entropy, H(softmax(z)) as in Fig. 4, times its minimum: the x̄-weighted shares start far
+        // from uniform (the pooled rest holds most of the context), so their entropy need not dip where the dynamics does.
+        var entropies = new double[samples];
+        var z = new double[count];
+        int taken = 0;
         DynamicsSolver.Solve(problem, solver, sample =>
         {
-            var z = sample.V.Select(v => logitScale * v * v).ToArray();
-            double shift = z.Max(), sum = 0, reference = 0;
-            var a = new double[count];
-            for (int k = 0; k < count; k++) { a[k] = x[k] * Math.Exp(z[k] - shift); sum += a[k]; reference += initialShare[k] * Math.Exp(z[k] - shift); }
-            double entropy = 0;
-            for (int k = 0; k < count; k++) { a[k] /= sum; if (a[k] > 0) entropy -= a[k] * Math.Log(a[k]); }
+            int row = taken * count;
+            double shift = double.NegativeInfinity, sum = 0, reference = 0;
+            for (int k = 0; k < count; k++) { z[k] = logitScale * sample.V[k] * sample.V[k]; shift = Math.Max(shift, z[k]); }
+            for (int k = 0; k < count; k++)
+            {
+                double e = Math.Exp(z[k] - shift);
+                shares[row + k] = x[k] * e;
+                sum += x[k] * e;
+                reference += initialShare[k] * e;
+            }
             double logReference = shift + Math.Log(reference);
-            sampleTimes.Add(sample.Time);
-            shares.Add(a);
-            logits.Add(z.Select(v => v - logReference).ToArray());
-            entropies.Add(entropy);
+            for (int k = 0; k < count; k++) { shares[row + k] /= sum; logits[row + k] = z[k] - logReference; }
+            sampleTimes[taken] = sample.Time;
+            entropies[taken] = sample.Entropy;
+            taken++;
         });
 
         int minimum = 0;
-        for (int s = 1; s < entropies.Count; s++) if (entropies[s] < entropies[minimum]) minimum = s;
-        int last = entropies.Count - 1;
+        for (int s = 1; s < taken; s++) if (entropies[s] < entropies[minimum]) minimum = s;
+        int last = taken - 1;
         var result = new List<AttentionPrediction>(count);
         for (int k = 0; k < count; k++)
         {
@@ -89,9 +98,9 @@ public static class AttentionPredictor
             {
                 Source = r.Source, Query = r.Query, Token = r.Token, Rank = r.Rank, IsPooled = r.IsPooled, Preset = options.Preset.ToString(),
                 Drive = r.Drive, Target = target[k], InitialShare = initialShare[k],
-                Time = sampleTimes[minimum], Share = shares[minimum][k], ExcessLogit = logits[minimum][k],
-                FinalTime = sampleTimes[last], FinalShare = shares[last][k], FinalExcessLogit = logits[last][k],
-                RiseTime = RiseTime(sampleTimes, shares, k, initialShare[k]), BlowUpTime = blowUp is null || double.IsInfinity(blowUp[k]) ? null : blowUp[k],
+                Time = sampleTimes[minimum], Share = shares[minimum * count + k], ExcessLogit = logits[minimum * count + k],
+                FinalTime = sampleTimes[last], FinalShare = shares[last * count + k], FinalExcessLogit = logits[last * count + k],
+                RiseTime = RiseTime(sampleTimes, shares, taken, count, k, initialShare[k]), BlowUpTime = blowUp is null || double.IsInfinity(blowUp[k]) ? null : blowUp[k],
                 EntropyMinimumTime = sampleTimes[minimum], MinimumEntropy = entropies[minimum],
             });
         }
@@ -99,12 +108,12 @@ public static class AttentionPredictor
     }
 
     /// <summary>The first time the share reaches twice its initial value (linear between samples); null if it never does.</summary>
-    static double? RiseTime(List<double> times, List<double[]> shares, int k, double initial)
+    static double? RiseTime(double[] times, double[] shares, int samples, int count, int k, double initial)
     {
         double threshold = 2 * initial;
-        for (int s = 1; s < times.Count; s++)
+        for (int s = 1; s < samples; s++)
         {
-            double before = shares[s - 1][k], after = shares[s][k];
+            double before = shares[(s - 1) * count + k], after = shares[s * count + k];
             if (after < threshold) continue;
             if (before >= threshold) return times[s - 1];
             return times[s - 1] + (threshold - before) / (after - before) * (times[s] - times[s - 1]);

@@ -164,6 +164,7 @@ public sealed class QueryDrives
         var nm = new double[k1];
         var nl = new double[listed];
         var nln = new double[listed * k1];
+        var p = new double[k1];
         for (int r = 0; r < bootstrap.Resamples; r++)
         {
             var weights = bootstrap.Weights(r);
@@ -183,16 +184,27 @@ public sealed class QueryDrives
                     nln[b * k1 + n] += w;
                 }
             }
+            if (total == 0) { for (int b = 0; b < listed; b++) samples[b][r] = 0; continue; }
+            for (int n = 0; n < k1; n++) p[n] = nm[n] / total;
             for (int b = 0; b < listed; b++)
             {
-                if (total == 0 || nl[b] == 0) { samples[b][r] = 0; continue; }
-                double distance = 0, squares = 0;
-                for (int n = 0; n < k1; n++)
-                {
-                    double a = nln[b * k1 + n] / nl[b], p = nm[n] / total;
-                    distance += DriveDistance.Term(options.Drive, a, p);
-                    squares += a * a;
-                }
+                if (nl[b] == 0) { samples[b][r] = 0; continue; }
+                double distance = 0, squares = 0, inverse = 1 / nl[b];
+                var row = nln.AsSpan(b * k1, k1);
+                if (options.Drive == DriveKind.L2)
+                    for (int n = 0; n < row.Length; n++)   // the hot loop: no per-term dispatch
+                    {
+                        double a = row[n] * inverse, d = a - p[n];
+                        distance += d * d;
+                        squares += a * a;
+                    }
+                else
+                    for (int n = 0; n < row.Length; n++)
+                    {
+                        double a = row[n] * inverse;
+                        distance += DriveDistance.Term(options.Drive, a, p[n]);
+                        squares += a * a;
+                    }
                 samples[b][r] = DriveDistance.Drive(options.Drive, nl[b] / total, distance, squares, nl[b], options.BiasCorrection);
             }
         }

@@ -27,4 +27,16 @@ public sealed record TrainingStream(Vocabulary Vocabulary, int[] Tokens, string 
         }
         return new TrainingStream(vocabulary, corpus.Encode(vocabulary, corpus.TrainPath), corpus.TrainPath);
     }
+
+    /// <summary>The stream of a training run folder (its config.yaml and vocab.txt), and the run's config.</summary>
+    public static (TrainingConfig Config, TrainingStream Stream) FromRun(string runFolder)
+    {
+        var config = Path.Combine(runFolder, "config.yaml");
+        var vocabulary = Path.Combine(runFolder, "vocab.txt");
+        if (!File.Exists(config) || !File.Exists(vocabulary))
+            throw new JomaException("RunNotFound", JomaErrorKind.ObjectNotFound,
+                $"'{runFolder}' holds no training run (config.yaml and vocab.txt). Give the -OutputDirectory of a Start-JomaTraining run, or use -Corpus or -ConfigPath.");
+        var loaded = TrainingConfig.Load(config);
+        return (loaded, Load(loaded, vocabulary));
+    }
 }

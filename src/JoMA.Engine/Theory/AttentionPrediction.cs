@@ -12,7 +12,6 @@ public sealed class AttentionPrediction
     public string Query { get; init; } = "";
     public string Token { get; init; } = "";
     public int Rank { get; init; }
-    public bool IsPooled { get; init; }
     /// <summary>Linear or Nonlinear.</summary>
     public string Preset { get; init; } = "";
     public double Drive { get; init; }

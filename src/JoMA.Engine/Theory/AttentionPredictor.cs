@@ -96,7 +96,7 @@ public static class AttentionPredictor
             var r = rows[k];
             result.Add(new AttentionPrediction
             {
-                Source = r.Source, Query = r.Query, Token = r.Token, Rank = r.Rank, IsPooled = r.IsPooled, Preset = options.Preset.ToString(),
+                Source = r.Source, Query = r.Query, Token = r.Token, Rank = r.Rank, Preset = options.Preset.ToString(),
                 Drive = r.Drive, Target = target[k], InitialShare = initialShare[k],
                 Time = sampleTimes[minimum], Share = shares[minimum * count + k], ExcessLogit = logits[minimum * count + k],
                 FinalTime = sampleTimes[last], FinalShare = shares[last * count + k], FinalExcessLogit = logits[last * count + k],

@@ -16,6 +16,10 @@ public static class CorpusStatisticsCounter
 {
     public const string PooledToken = "<rest>";
 
+    /// <summary>Whether a row is the pooled rest. A token test rather than a bool property: rows must survive a CSV
+    /// round trip, and PowerShell casts the text "False" to $true.</summary>
+    public static bool IsPooled(string token) => token == PooledToken;
+
     public static CorpusStatisticsResult Count(int[] tokens, Vocabulary vocabulary, CorpusStatisticsOptions options, string? source = null,
         CancellationToken cancellation = default)
     {
@@ -74,7 +78,7 @@ public static class CorpusStatisticsCounter
             }
             rows.Add(new CorpusTokenStatistic
             {
-                Source = source, Query = vocabulary.Tokens[m], QueryId = m, Token = PooledToken, TokenId = -1, Rank = 0, IsPooled = true,
+                Source = source, Query = vocabulary.Tokens[m], QueryId = m, Token = PooledToken, TokenId = -1, Rank = 0,
                 QueryCount = nm, Count = d.RestCount, CoOccurrence = (double)d.RestCount / nm, MeanCount = d.RestMeanCount,
                 Drive = d.RestDrive, DriveLow = d.RestDrive, DriveHigh = d.RestDrive, DriveKind = options.Drive.ToString(),
                 Bptt = options.Bptt, BatchSize = options.BatchSize, VocabularySize = v,

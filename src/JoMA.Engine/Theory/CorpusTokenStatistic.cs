@@ -3,7 +3,7 @@ namespace JoMA.Engine.Theory;
 /// <summary>
 /// One row of Measure-JomaCorpusStatistics: what the training stream says about context token
 /// <see cref="Token"/> for query <see cref="Query"/> (SCIENCE.md §7). The context of a position is the earlier
-/// positions of its bptt window (self excluded), presence-coded. Token "&lt;rest&gt;" (<see cref="IsPooled"/>)
+/// positions of its bptt window (self excluded), presence-coded. Token "&lt;rest&gt;" (<see cref="CorpusStatisticsCounter.IsPooled"/>)
 /// pools every context token of the query that is not listed, so a query's rows cover its whole context.
 /// </summary>
 public sealed class CorpusTokenStatistic
@@ -14,9 +14,8 @@ public sealed class CorpusTokenStatistic
     public string Token { get; init; } = "";
     /// <summary>Vocabulary id, or −1 for the pooled rest.</summary>
     public int TokenId { get; init; }
-    /// <summary>1-based rank of this token among the query's listed context tokens (0 for the pooled rest).</summary>
+    /// <summary>1-based rank of this token among the query's listed context tokens (0 for the pooled rest, Token "&lt;rest&gt;").</summary>
     public int Rank { get; init; }
-    public bool IsPooled { get; init; }
     /// <summary>N_m: positions whose token is the query (and that have a next token).</summary>
     public long QueryCount { get; init; }
     /// <summary>N_lm: query positions whose context holds the token.</summary>

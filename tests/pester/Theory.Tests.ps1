@@ -1,0 +1,90 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../out/JoMA/JoMA.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:tiny = Join-Path $PSScriptRoot '../data/tiny-wikitext'
+}
+
+Describe 'New-JomaPlantedCorpus | Measure-JomaCorpusStatistics | Invoke-JomaDynamics' {
+    BeforeAll {
+        $script:planted = New-JomaPlantedCorpus -Path (Join-Path $TestDrive 'planted') -Sequences 8000 -ValidationSequences 20 -Seed 3
+        $script:stats = $planted | Measure-JomaCorpusStatistics -Query q0, q1, q2, q3 -Contexts 20 -Bootstrap 50
+    }
+
+    It 'writes the planted corpus with its known drives, rounded to whole batch columns' {
+        $planted | Should -BeOfType ([JoMA.Engine.Theory.PlantedCorpus])
+        $planted.TrainSequences | Should -Be 8000
+        (Get-Content (Join-Path $planted.Path 'wiki.train.tokens')).Count | Should -Be 8000
+        $d = $planted.Tokens | Where-Object { $_.Query -eq 'q0' -and $_.Kind -eq 'Distinct' } | Sort-Object ExactDrive -Descending
+        $d[0].ExactDrive | Should -BeGreaterThan 0.1948
+        $d[0].ExactDrive | Should -BeLessThan 0.1949          # (0.9/4)·√(3/4) = 0.19486
+        ($planted.Tokens | Where-Object Kind -ne 'Distinct' | Measure-Object ExactDrive -Maximum).Maximum | Should -Be 0
+    }
+
+    It 'binds the planted corpus by property name and ranks distinct tokens above every common token' {
+        foreach ($group in $stats | Where-Object Token -ne '<rest>' | Group-Object Query) {
+            $top = $group.Group | Sort-Object Drive -Descending | Select-Object -First 8
+            $top.Token | ForEach-Object { $_ | Should -Match '^d\d\d[01]$' -Because "the 0.9 and 0.6 distinct tokens of $($group.Name) lead" }
+            $common = $group.Group | Where-Object Token -Match '^[cg]\d'
+            $common.Count | Should -BeGreaterThan 0 -Because 'half the listed tokens are chosen by co-occurrence'
+            ($common | Measure-Object Drive -Maximum).Maximum | Should -BeLessThan 0.01
+        }
+        @($stats | Where-Object Token -eq '<rest>').Count | Should -Be 4
+    }
+
+    It 'gives PMI no way to tell distinct from query-common tokens, as constructed' {
+        $q0 = $stats | Where-Object Query -eq q0
+        $distinct = ($q0 | Where-Object Token -Match '^d0\d0$' | Measure-Object Pmi -Average).Average
+        $queryCommon = ($q0 | Where-Object Token -Match '^c0' | Measure-Object Pmi -Average).Average
+        [math]::Abs($distinct - $queryCommon) | Should -BeLessThan 0.1   # both log 140 by construction
+    }
+
+    It 'predicts from the statistics: the strongest drives rise first, nothing is NaN' {
+        $prediction = $stats | Invoke-JomaDynamics -Preset Nonlinear
+        $prediction | Should -Not -BeNullOrEmpty
+        $prediction[0] | Should -BeOfType ([JoMA.Engine.Theory.AttentionPrediction])
+        foreach ($group in $prediction | Group-Object Query) {
+            $first = $group.Group | Where-Object RiseTime | Sort-Object RiseTime | Select-Object -First 1
+            $first.Token | Should -Match '^d\d\d0$' -Because 'a presence-0.9 distinct token has the largest drive'
+            $group.Group | ForEach-Object { [double]::IsFinite($_.ExcessLogit) | Should -BeTrue }
+        }
+        $linear = $stats | Invoke-JomaDynamics -Preset Linear
+        ($linear | Where-Object { $_.Token -match '^[cg]\d' -and $_.ExcessLogit -gt 0 }) | Should -BeNullOrEmpty -Because 'zero-drive tokens never gain under the Linear system'
+    }
+
+    It 'round-trips statistics through CSV into a prediction' {
+        $csv = Join-Path $TestDrive 'stats.csv'
+        $stats | Export-Csv $csv
+        $again = Import-Csv $csv | Invoke-JomaDynamics
+        @($again).Count | Should -Be @($stats).Count
+        @($again | Where-Object Token -eq '<rest>').Count | Should -Be 4
+        ($again | Where-Object Token -eq 'd000').Drive | Should -Be ($stats | Where-Object { $_.Query -eq 'q0' -and $_.Token -eq 'd000' }).Drive
+    }
+}
+
+Describe 'Measure-JomaCorpusStatistics input checks' {
+    It 'warns about an unknown query and counts the others' {
+        $r = Get-ErrorOf { Measure-JomaCorpusStatistics -Corpus $tiny -Query the, zzzunknown -Contexts 3 -MinCount 5 -Bootstrap 0 3>&1 }
+        $warnings = $r.Output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
+        $warnings.Message | Should -Match "zzzunknown"
+        @($r.Output | Where-Object { $_ -is [JoMA.Engine.Theory.CorpusTokenStatistic] }).Count | Should -Be 4
+    }
+
+    It 'refuses a set of queries none of which is in the vocabulary' {
+        $r = Get-ErrorOf { Measure-JomaCorpusStatistics -Corpus $tiny -Query zzzunknown -Bootstrap 0 }
+        $r.Error.FullyQualifiedErrorId | Should -Match '^QueryNotInVocabulary'
+        $r.Error.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'refuses an empty corpus with a clear error' {
+        $empty = New-Item -ItemType Directory (Join-Path $TestDrive 'empty')
+        Set-Content (Join-Path $empty 'wiki.train.tokens') ''
+        Set-Content (Join-Path $empty 'wiki.valid.tokens') ''
+        $r = Get-ErrorOf { Measure-JomaCorpusStatistics -Corpus $empty }
+        $r.Error.FullyQualifiedErrorId | Should -Match '^CorpusEmpty'
+    }
+
+    It 'refuses a run folder that is not one' {
+        $r = Get-ErrorOf { Measure-JomaCorpusStatistics -RunPath $TestDrive }
+        $r.Error.FullyQualifiedErrorId | Should -Match '^RunNotFound'
+    }
+}

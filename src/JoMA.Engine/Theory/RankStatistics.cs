@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace JoMA.Engine.Theory;
 
 /// <summary>
@@ -22,7 +24,15 @@ public static class RankStatistics
         Span<int> items = n > StackLimit ? new int[n] : stackalloc int[n];
         AverageRanks(x, rx, keys, items);
         AverageRanks(y, ry, keys, items);
+        return CorrelationOfRanks(rx, ry);
+    }
+
+    /// <summary>Pearson's correlation of two average-rank vectors (Spearman's ρ once the ranks are known); null when one is constant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double? CorrelationOfRanks(ReadOnlySpan<double> rx, ReadOnlySpan<double> ry)
+    {
         // Both rank vectors have mean (n + 1)/2 whatever the ties.
+        int n = rx.Length;
         double mean = (n + 1) / 2.0, sxy = 0, sxx = 0, syy = 0;
         for (int i = 0; i < n; i++)
         {
@@ -38,6 +48,7 @@ public static class RankStatistics
     /// (pairs tied in both count in neither). O(n²): meant for the tens of tokens of one query.
     /// Null when n &lt; 3, either side is constant, or a value is NaN.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double? KendallTauB(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         if (x.Length != y.Length) throw new ArgumentException($"Kendall's tau needs pairs: {x.Length} x values, {y.Length} y values.");
@@ -60,6 +71,7 @@ public static class RankStatistics
     }
 
     /// <summary>1-based ranks with ties given the mean of the ranks they span. keys and items are scratch of length n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AverageRanks(ReadOnlySpan<double> values, Span<double> ranks, Span<double> keys, Span<int> items)
     {
         int n = values.Length;

@@ -30,7 +30,7 @@ internal sealed class ComparisonQuery
         var queryOrder = new List<string>();
         foreach (var row in statistics)
         {
-            if (row is null || row.IsPooled) continue;
+            if (row is null || CorpusStatisticsCounter.IsPooled(row.Token)) continue;
             if (!rowsByQuery.TryGetValue(row.Query, out var rows))
             {
                 rowsByQuery[row.Query] = rows = [];
@@ -69,7 +69,7 @@ internal sealed class ComparisonQuery
 
         foreach (var p in predictions)
         {
-            if (p is null || p.IsPooled) continue;
+            if (p is null || CorpusStatisticsCounter.IsPooled(p.Token)) continue;
             if (!byName.TryGetValue(p.Query, out var query) || !query.TokenIndex.TryGetValue(p.Token, out int t)) continue;
             if (query.Predicted[t])
                 throw new ArgumentException($"The predictions hold token '{p.Token}' of query '{p.Query}' twice; pass one source and preset at a time.", nameof(predictions));

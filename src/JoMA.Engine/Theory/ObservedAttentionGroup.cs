@@ -63,7 +63,7 @@ internal sealed class ObservedAttentionGroup
                 observed[q] = true;
                 // QueryEntropy belongs to the query, so any of its rows (the pooled one too) carries it.
                 if (double.IsNaN(entropy[s][q]) && double.IsFinite(row.QueryEntropy)) entropy[s][q] = row.QueryEntropy;
-                if (row.IsPooled || !queries[q].TokenIndex.TryGetValue(row.Token, out int t)) continue;
+                if (CorpusStatisticsCounter.IsPooled(row.Token) || !queries[q].TokenIndex.TryGetValue(row.Token, out int t)) continue;
                 var tokens = table[s][q];
                 if (tokens[t] is not null)
                     throw new ArgumentException($"The observations hold token '{row.Token}' of query '{row.Query}' twice at run '{key.Run}', step {row.Step}, layer {key.Layer}, head {key.Head}; pass one source at a time.", nameof(observations));

@@ -15,7 +15,6 @@ public sealed class TokenAttention
     public int Head { get; init; } = -1;
     public string Query { get; init; } = "";
     public string Token { get; init; } = "";
-    public bool IsPooled { get; init; }
     /// <summary>Probe rows whose token is the query (and that have at least one earlier position).</summary>
     public long Rows { get; init; }
     public double Share { get; init; }

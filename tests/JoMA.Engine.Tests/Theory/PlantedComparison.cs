@@ -43,8 +43,8 @@ internal sealed class PlantedComparison
                 });
             }
             // The pooled rest is in every input and must be ignored.
-            Statistics.Add(new CorpusTokenStatistic { Query = $"q{q}", QueryId = q, Token = "<rest>", TokenId = -1, IsPooled = true, CoOccurrence = 1 });
-            Predictions.Add(new AttentionPrediction { Query = $"q{q}", Token = "<rest>", IsPooled = true, ExcessLogit = 5 });
+            Statistics.Add(new CorpusTokenStatistic { Query = $"q{q}", QueryId = q, Token = "<rest>", TokenId = -1, CoOccurrence = 1 });
+            Predictions.Add(new AttentionPrediction { Query = $"q{q}", Token = "<rest>", ExcessLogit = 5 });
             foreach (long step in steps)
             {
                 double h = entropy?.Invoke(q, step) ?? 2.0;
@@ -62,7 +62,7 @@ internal sealed class PlantedComparison
                 }
                 Observations.Add(new TokenAttention
                 {
-                    Run = "run", Step = step, Layer = 0, Head = -1, Query = $"q{q}", Token = "<rest>", IsPooled = true,
+                    Run = "run", Step = step, Layer = 0, Head = -1, Query = $"q{q}", Token = "<rest>",
                     Share = 0.5, UniformShare = 0.5, ExcessLogit = 0, QueryEntropy = h,
                 });
             }

@@ -48,7 +48,7 @@ internal sealed class ComparisonQuery
             var index = new Dictionary<string, int>(n, StringComparer.Ordinal);
             for (int t = 0; t < n; t++)
                 if (!index.TryAdd(rows[t].Token, t))
-                    throw new ArgumentException($"The corpus statistics list token '{rows[t].Token}' twice for query '{name}'; pass the statistics of one source at a time.", nameof(statistics));
+                    throw new JomaException("TokenListedTwice", JomaErrorKind.InvalidData, $"The corpus statistics list token '{rows[t].Token}' twice for query '{name}'; pass the statistics of one source at a time.");
             var query = new ComparisonQuery
             {
                 Name = name,
@@ -72,7 +72,7 @@ internal sealed class ComparisonQuery
             if (p is null || CorpusStatisticsCounter.IsPooled(p.Token)) continue;
             if (!byName.TryGetValue(p.Query, out var query) || !query.TokenIndex.TryGetValue(p.Token, out int t)) continue;
             if (query.Predicted[t])
-                throw new ArgumentException($"The predictions hold token '{p.Token}' of query '{p.Query}' twice; pass one source and preset at a time.", nameof(predictions));
+                throw new JomaException("TokenListedTwice", JomaErrorKind.InvalidData, $"The predictions hold token '{p.Token}' of query '{p.Query}' twice; pass one source and preset at a time.");
             query.Predicted[t] = true;
             query.AnyPrediction = true;
             query.Theory[t] = useFinalPrediction ? p.FinalExcessLogit : p.ExcessLogit;

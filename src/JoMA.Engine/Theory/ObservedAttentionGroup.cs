@@ -66,7 +66,7 @@ internal sealed class ObservedAttentionGroup
                 if (CorpusStatisticsCounter.IsPooled(row.Token) || !queries[q].TokenIndex.TryGetValue(row.Token, out int t)) continue;
                 var tokens = table[s][q];
                 if (tokens[t] is not null)
-                    throw new ArgumentException($"The observations hold token '{row.Token}' of query '{row.Query}' twice at run '{key.Run}', step {row.Step}, layer {key.Layer}, head {key.Head}; pass one source at a time.", nameof(observations));
+                    throw new JomaException("TokenListedTwice", JomaErrorKind.InvalidData, $"The observations hold token '{row.Token}' of query '{row.Query}' twice at run '{key.Run}', step {row.Step}, layer {key.Layer}, head {key.Head}; pass one source at a time.");
                 tokens[t] = row;
             }
             groups.Add(new ObservedAttentionGroup

@@ -18,8 +18,8 @@ public sealed record PredictionComparisonOptions
 
     internal void Validate()
     {
-        if (BootstrapResamples < 1) throw new ArgumentOutOfRangeException(nameof(BootstrapResamples), BootstrapResamples, "At least one bootstrap resample is needed.");
-        if (!(Confidence > 0 && Confidence < 1)) throw new ArgumentOutOfRangeException(nameof(Confidence), Confidence, "The confidence must lie strictly between 0 and 1.");
-        if (NullPermutations < 1) throw new ArgumentOutOfRangeException(nameof(NullPermutations), NullPermutations, "At least one permutation is needed for the null predictor.");
+        if (BootstrapResamples < 1) throw JomaException.Argument("BootstrapInvalid", $"-Bootstrap must be 1 or more resamples (got {BootstrapResamples}).");
+        if (!(Confidence > 0 && Confidence < 1)) throw JomaException.Argument("ConfidenceInvalid", $"-Confidence must lie strictly between 0 and 1 (got {Confidence}).");
+        if (NullPermutations < 1) throw JomaException.Argument("NullPermutationsInvalid", $"-NullPermutations must be 1 or more (got {NullPermutations}).");
     }
 }

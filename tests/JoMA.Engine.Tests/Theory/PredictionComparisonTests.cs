@@ -233,11 +233,11 @@ public class PredictionComparisonTests(ITestOutputHelper output)
     {
         var planted = new PlantedComparison(3, 4, [0], Monotone);
         planted.Predictions.Add(new AttentionPrediction { Query = "q1", Token = "t2" });
-        Assert.Throws<ArgumentException>(() => planted.Compare(Quick));
+        Assert.Equal("TokenListedTwice", Assert.Throws<JomaException>(() => planted.Compare(Quick)).ErrorId);
         planted.Predictions.RemoveAt(planted.Predictions.Count - 1);
         planted.Observations.Add(new TokenAttention { Run = "run", Step = 0, Query = "q1", Token = "t2" });
-        Assert.Throws<ArgumentException>(() => planted.Compare(Quick));
-        Assert.Throws<ArgumentOutOfRangeException>(() => PredictionComparison.Compare([], [], [], new PredictionComparisonOptions { Confidence = 1 }));
+        Assert.Equal("TokenListedTwice", Assert.Throws<JomaException>(() => planted.Compare(Quick)).ErrorId);
+        Assert.Equal("ConfidenceInvalid", Assert.Throws<JomaException>(() => PredictionComparison.Compare([], [], [], new PredictionComparisonOptions { Confidence = 1 })).ErrorId);
     }
 
     [Fact]

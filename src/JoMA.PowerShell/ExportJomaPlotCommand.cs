@@ -66,6 +66,11 @@ public sealed class ExportJomaPlotCommand : JomaCmdlet
     [ValidateNotNullOrEmpty]
     public string? Title { get; set; }
 
+    /// <summary>The property on the x axis of -Kind Scatter.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? X { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -93,7 +98,7 @@ public sealed class ExportJomaPlotCommand : JomaCmdlet
             var figure = PlotFigures.Build(items, new PlotRequest
             {
                 Kind = Kind, Metrics = Metric ?? Array.Empty<string>(), Layer = Layer, Head = Head, Sequence = Sequence,
-                Steps = Step ?? Array.Empty<long>(), Title = Title,
+                Steps = Step ?? Array.Empty<long>(), Title = Title, X = X,
             });
             WriteVerbose($"Drawing '{figure.Title}' from {items.Count} object(s): {figure.Panels.Count} panel(s), {Width}×{Height} {format}.");
             if (!ShouldProcess(full, $"Write {format} chart '{figure.Title}'")) return;

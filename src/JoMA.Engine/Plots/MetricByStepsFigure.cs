@@ -12,7 +12,7 @@ namespace JoMA.Engine.Plots;
 static class MetricByStepsFigure
 {
     /// <summary>Properties that tell one curve from another; only those that vary within a panel name the lines.</summary>
-    static readonly string[] identity = { "Run", "Source", "Model", "Revision", "System", "Index", "Variant", "Seed", "Matrix", "Layer", "Head" };
+    internal static readonly string[] Identity = { "Run", "Source", "Model", "Revision", "System", "Index", "Variant", "Seed", "Matrix", "Predictor", "Metric", "Layer", "Head" };
 
     public static string DefaultMetric(Type type) => type switch
     {
@@ -20,6 +20,7 @@ static class MetricByStepsFigure
         _ when type == typeof(AttentionSparsity) => "Entropy",
         _ when type == typeof(StableRankResult) => "StableRank",
         _ when type == typeof(JomaInvariantSample) => "Correlation",
+        _ when type == typeof(Theory.PredictionScore) => "Median",
         _ => "Entropy",
     };
 
@@ -59,7 +60,7 @@ static class MetricByStepsFigure
     static List<PlotSeries> SeriesOf(List<PlotItem> items, IReadOnlyList<string> metrics, string? xName)
     {
         var type = items[0].Value.GetType();
-        var varying = identity.Where(p => PropertyReader.Find(type, p) is not null)
+        var varying = Identity.Where(p => PropertyReader.Find(type, p) is not null)
             .Where(p => items.Select(i => Text(PropertyReader.Read(i.Value, p))).Distinct().Count() > 1).ToList();
         var points = new Dictionary<string, List<(double X, double Y)>>();
         var order = new List<string>();
@@ -95,7 +96,7 @@ static class MetricByStepsFigure
         }).ToList();
     }
 
-    static string Describe(string property, object? value) => property switch
+    internal static string Describe(string property, object? value) => property switch
     {
         "Layer" => $"layer {Text(value)}",
         "Head" => PropertyReader.Number(value) is < 0 ? "mean of heads" : $"head {Text(value)}",
@@ -109,7 +110,7 @@ static class MetricByStepsFigure
 
     static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 
-    static IEnumerable<string> NumericProperties(Type type) => type.GetProperties()
+    internal static IEnumerable<string> NumericProperties(Type type) => type.GetProperties()
         .Where(p => Nullable.GetUnderlyingType(p.PropertyType) is { } u ? u == typeof(double) || u == typeof(long) || u == typeof(int) : p.PropertyType == typeof(double) || p.PropertyType == typeof(LayerValues))
         .Select(p => p.Name);
 }

@@ -30,6 +30,7 @@ public static class PlotFigures
             PlotKind.MetricBySteps => MetricByStepsFigure.Build(items, request),
             PlotKind.Dynamics => DynamicsFigure.Build(items, request),
             PlotKind.AttentionMap => AttentionMapFigure.Build(items, request),
+            PlotKind.Scatter => ScatterFigure.Build(items, request),
             _ => MatrixFigure.Build(items, request),
         };
         if (figure.Panels.Count > MaximumPanels)
@@ -43,7 +44,8 @@ public static class PlotFigures
     {
         _ when type == typeof(JomaDynamicsSample) => PlotKind.Dynamics,
         _ when type == typeof(AttentionSample) => PlotKind.AttentionMap,
-        _ when type == typeof(JomaTrainingSnapshot) || type == typeof(AttentionSparsity) || type == typeof(StableRankResult) || type == typeof(JomaInvariantSample) => PlotKind.MetricBySteps,
+        _ when type == typeof(JomaTrainingSnapshot) || type == typeof(AttentionSparsity) || type == typeof(StableRankResult) || type == typeof(JomaInvariantSample)
+            || type == typeof(Theory.PredictionScore) => PlotKind.MetricBySteps,
         _ => throw JomaException.Argument("PlotInputUnsupported", $"Export-JomaPlot cannot draw {type.FullName} objects. {WhatToPipe}"),
     };
 
@@ -52,6 +54,8 @@ public static class PlotFigures
         PlotKind.Dynamics => type == typeof(JomaDynamicsSample),
         PlotKind.AttentionMap => type == typeof(AttentionSample) || type == typeof(JomaTrainingSnapshot),
         PlotKind.Matrix => type == typeof(JomaInvariantSample),
-        _ => type == typeof(JomaTrainingSnapshot) || type == typeof(AttentionSparsity) || type == typeof(StableRankResult) || type == typeof(JomaInvariantSample) || type == typeof(JomaDynamicsSample),
+        PlotKind.Scatter => true,
+        _ => type == typeof(JomaTrainingSnapshot) || type == typeof(AttentionSparsity) || type == typeof(StableRankResult) || type == typeof(JomaInvariantSample) || type == typeof(JomaDynamicsSample)
+            || type == typeof(Theory.PredictionScore),
     };
 }

@@ -12,4 +12,6 @@ public enum PlotKind
     AttentionMap,
     /// <summary>The V = U_C^T W matrix of the joint toy at chosen steps, side by side.</summary>
     Matrix,
+    /// <summary>One numeric property against another (-X against -Metric), a marker per object, one colour per identity (Predictor, Run, Layer …).</summary>
+    Scatter,
 }

@@ -14,4 +14,6 @@ public sealed record PlotRequest
     public IReadOnlyList<long> Steps { get; init; } = Array.Empty<long>();
     /// <summary>The figure title; null: a title that says what is drawn.</summary>
     public string? Title { get; init; }
+    /// <summary>The property on the x axis of a Scatter plot.</summary>
+    public string? X { get; init; }
 }

@@ -33,8 +33,8 @@ static class ScottPlotPanels
         {
             var series = panel.Series[i];
             var line = plot.Add.ScatterLine(series.X, series.Y, palette.GetColor(i));
-            line.LineWidth = 2;
-            line.MarkerSize = series.X.Length == 1 ? 6 : 0; // a lone point would otherwise be invisible
+            line.LineWidth = panel.Markers ? 0 : 2;
+            line.MarkerSize = panel.Markers ? 5 : series.X.Length == 1 ? 6 : 0; // a lone point would otherwise be invisible
             line.LegendText = series.Label;
         }
         plot.Legend.SetBestFontOnEachRender = false;

@@ -39,11 +39,8 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         long t = x.shape[0], b = x.shape[1], d = x.shape[2];
         var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias);          // [T, B, 3d]
         var chunks = qkv.chunk(3, dim: -1);
-        Tensor Heads(Tensor y) => y.reshape(t, b * heads, headDimension).transpose(0, 1); // [B·H, T, hd]
-        var q = Heads(chunks[0]) / Math.Sqrt(headDimension);
-        var k = Heads(chunks[1]);
-        var v = Heads(chunks[2]);
-        var probabilities = CausalAttention.CausalSoftmax(q.matmul(k.transpose(1, 2)));  // [B·H, T, T]
+        var probabilities = Softmax(chunks[0], chunks[1], t, b);                   // [B·H, T, T]
+        var v = Heads(chunks[2], t, b);
         if (CaptureProbabilities)
         {
             LastProbabilities?.Dispose();
@@ -52,6 +49,31 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var context = dropout.forward(probabilities).matmul(v);                    // [B·H, T, hd]
         context = context.transpose(0, 1).reshape(t, b, d);                        // [T, B, d]
         return out_proj.forward(context);
+    }
+
+    /// <summary>
+    /// The attention probabilities alone, from the query and key rows of the in-projection (no values, no output
+    /// projection): what measuring attention needs, at a third of the layer's work.
+    /// </summary>
+    /// <param name="x">[T, B, d]</param>
+    /// <returns>[B, H, T, T]</returns>
+    public Tensor Probabilities(Tensor x)
+    {
+        long t = x.shape[0], b = x.shape[1], d = x.shape[2];
+        var qk = nn.functional.linear(x, in_proj_weight.narrow(0, 0, 2 * d), in_proj_bias.narrow(0, 0, 2 * d)); // [T, B, 2d]
+        var chunks = qk.chunk(2, dim: -1);
+        return Softmax(chunks[0], chunks[1], t, b).reshape(b, heads, t, t);
+    }
+
+    /// <summary>[T, B, d] → [B·H, T, hd].</summary>
+    Tensor Heads(Tensor y, long t, long b) => y.reshape(t, b * heads, headDimension).transpose(0, 1);
+
+    /// <summary>softmax(q kᵀ / √hd), causal, from the query and key parts [T, B, d] of the in-projection: [B·H, T, T].</summary>
+    Tensor Softmax(Tensor queries, Tensor keys, long t, long b)
+    {
+        var q = Heads(queries, t, b) / Math.Sqrt(headDimension);
+        var k = Heads(keys, t, b);
+        return CausalAttention.CausalSoftmax(q.matmul(k.transpose(1, 2)));
     }
 
     protected override void Dispose(bool disposing)

@@ -38,6 +38,9 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     /// <summary>The lower MLP weight W1 [FFN, d], whose stable rank the paper tracks.</summary>
     public Tensor LowerMlpWeight => linear1.weight!;
 
+    /// <summary>The attention probabilities [B, H, T, T] this block computes for input <paramref name="x"/> [T, B, d], and nothing more.</summary>
+    public Tensor AttentionProbabilities(Tensor x) => self_attn.Probabilities(preLayerNorm ? norm1.forward(x) : x);
+
     /// <param name="x">[T, B, d]</param>
     public override Tensor forward(Tensor x)
     {

@@ -63,10 +63,26 @@ public sealed class TransformerLanguageModel : nn.Module<Tensor, Tensor>
 
     /// <param name="embedded">[T, B, d] the tokens' embedding rows</param>
     /// <returns>the last layer's output [T, B, d], before the decoder</returns>
-    public Tensor HiddenFromEmbedded(Tensor embedded)
+    public Tensor HiddenFromEmbedded(Tensor embedded) => Through(embedded, blocks.Length);
+
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s attention probabilities, computed alone: the blocks before it run, its own values,
+    /// MLP, the later blocks and the decoder do not (the decoder alone is most of a forward pass at a Wikitext vocabulary).
+    /// </summary>
+    /// <param name="tokens">[T, B] token ids</param>
+    /// <returns>[B, H, T, T]</returns>
+    public Tensor AttentionProbabilities(Tensor tokens, int layer)
+    {
+        if (layer < 0 || layer >= blocks.Length)
+            throw JomaException.Argument("LayerOutOfRange", $"Layer {layer} does not exist: the model has layers 0 to {blocks.Length - 1}.");
+        return blocks[layer].AttentionProbabilities(Through(encoder.forward(tokens), layer));
+    }
+
+    /// <summary>Positions added to the scaled embedding, then the first <paramref name="blockCount"/> blocks: [T, B, d].</summary>
+    Tensor Through(Tensor embedded, int blockCount)
     {
         var x = pos_encoder.forward(embedded * scale);  // [T, B, d]
-        foreach (var block in blocks) x = block.forward(x);
+        for (int l = 0; l < blockCount; l++) x = blocks[l].forward(x);
         return x;
     }
 }

@@ -23,6 +23,9 @@ public sealed class Vocabulary
 
     public int this[string token] => ids.TryGetValue(token, out var id) ? id : UnknownId;
 
+    /// <summary>The token's id when the vocabulary holds it (no fallback to &lt;unk&gt;).</summary>
+    public bool TryGetId(string token, out int id) => ids.TryGetValue(token, out id);
+
     /// <summary>Counts tokens over lines (streamed, never held whole) and builds the vocabulary.</summary>
     public static Vocabulary Build(IEnumerable<string> lines, int minFrequency = 1, int? maxTokens = null)
     {

@@ -15,7 +15,7 @@ public sealed class TokenAttention
     public int Head { get; init; } = -1;
     public string Query { get; init; } = "";
     public string Token { get; init; } = "";
-    /// <summary>Probe rows whose token is the query (and that have at least one earlier position).</summary>
+    /// <summary>Probe rows whose token is the query (and that have at least one earlier position, and context mass above 0 in float32).</summary>
     public long Rows { get; init; }
     public double Share { get; init; }
     /// <summary>The share uniform attention over the same contexts would give (the t = 0 share).</summary>

@@ -71,12 +71,28 @@ public sealed class RunFolder
     /// <summary>The newest complete checkpoint, verified against its recorded hashes; null when there is none.</summary>
     public (string Folder, TrainingCheckpointState State)? LatestCheckpoint()
     {
-        if (!Directory.Exists(CheckpointsPath)) return null;
-        var latest = Directory.GetDirectories(CheckpointsPath, "step-*")
-            .Where(d => !d.EndsWith(PartialSuffix, StringComparison.Ordinal))
-            .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault();
+        var latest = CheckpointFolders().LastOrDefault();
         if (latest is null) return null;
         return (latest, ReadVerifiedState(latest));
+    }
+
+    /// <summary>The complete checkpoint folders (step-N, no .partial), in step order; empty when there are none.</summary>
+    public IReadOnlyList<string> CheckpointFolders()
+    {
+        if (!Directory.Exists(CheckpointsPath)) return [];
+        return Directory.GetDirectories(CheckpointsPath, "step-*")
+            .Select(folder => (Folder: folder, Step: StepOf(folder)))
+            .Where(c => c.Step is not null)
+            .OrderBy(c => c.Step)
+            .Select(c => c.Folder).ToList();
+    }
+
+    /// <summary>The step a checkpoint folder's name (step-NNNNNNNN) gives; null for anything else (a .partial folder).</summary>
+    public static long? StepOf(string checkpointFolder)
+    {
+        var name = System.IO.Path.GetFileName(checkpointFolder.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
+        return name.StartsWith("step-", StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan("step-".Length), System.Globalization.NumberStyles.None, null, out var step) ? step : null;
     }
 
     /// <summary>
@@ -91,20 +107,21 @@ public sealed class RunFolder
         return latest;
     }
 
-    public static TrainingCheckpointState ReadVerifiedState(string folder)
+    /// <summary>A checkpoint's state.json, with every file it records checked against its SHA-256 (what resuming needs).</summary>
+    public static TrainingCheckpointState ReadVerifiedState(string folder) => ReadVerifiedState(folder, modelOnly: false);
+
+    /// <summary>
+    /// A checkpoint's state.json, with model.safetensors checked against its recorded SHA-256 (what inference needs:
+    /// the optimizer's file, twice the model's size under Adam, is neither read nor required).
+    /// </summary>
+    public static TrainingCheckpointState ReadVerifiedModelState(string folder) => ReadVerifiedState(folder, modelOnly: true);
+
+    static TrainingCheckpointState ReadVerifiedState(string folder, bool modelOnly)
     {
-        TrainingCheckpointState? state;
-        try
-        {
-            state = JsonSerializer.Deserialize<TrainingCheckpointState>(File.ReadAllText(System.IO.Path.Combine(folder, StateFile)));
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            throw Corrupt(folder, $"its {StateFile} cannot be read ({e.Message})", e);
-        }
-        if (state is null || state.Files.Count == 0) throw Corrupt(folder, $"its {StateFile} is empty", null);
+        var state = ReadState(folder);
         foreach (var (file, hash) in state.Files)
         {
+            if (modelOnly && file != ModelFile) continue;
             var path = System.IO.Path.Combine(folder, file);
             if (!File.Exists(path)) throw Corrupt(folder, $"{file} is missing", null);
             if (!string.Equals(Sha256(path), hash, StringComparison.OrdinalIgnoreCase)) throw Corrupt(folder, $"{file} does not match its recorded SHA-256 (truncated or modified)", null);
@@ -112,17 +129,43 @@ public sealed class RunFolder
         return state;
     }
 
+    /// <summary>A checkpoint's state.json as recorded, its files not yet checked (listing a run's checkpoints by step).</summary>
+    public static TrainingCheckpointState ReadState(string folder)
+    {
+        TrainingCheckpointState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainingCheckpointState>(File.ReadAllText(System.IO.Path.Combine(folder, StateFile)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw Corrupt(folder, $"its {StateFile} cannot be read ({e.Message})", e);
+        }
+        if (state is null || state.Files.Count == 0) throw Corrupt(folder, $"its {StateFile} is empty", null);
+        if (!state.Files.ContainsKey(ModelFile)) throw Corrupt(folder, $"its {StateFile} records no {ModelFile}", null);
+        return state;
+    }
+
+    /// <summary>Whether <paramref name="folder"/> looks like a checkpoint (it holds a state.json).</summary>
+    public static bool IsCheckpointFolder(string folder) => File.Exists(System.IO.Path.Combine(folder, StateFile));
+
     static JomaException Corrupt(string folder, string why, Exception? inner) =>
         new("CheckpointCorrupt", JomaErrorKind.InvalidData,
             $"Checkpoint '{folder}' is not usable: {why}. Delete that folder to resume from the previous checkpoint.", inner);
 
     public static void LoadCheckpoint(string folder, nn.Module model, OptimizerHelper optimizer, TrainingCheckpointState state)
     {
-        model.load_safetensors(System.IO.Path.Combine(folder, ModelFile));
+        LoadModel(folder, model);
         optimizer.load_py(System.IO.Path.Combine(folder, OptimizerFile));
         using var rng = tensor(Convert.FromBase64String(state.RngState), ScalarType.Byte);
         set_rng_state(rng);
     }
+
+    /// <summary>The weights file of a checkpoint folder.</summary>
+    public static string ModelPath(string folder) => System.IO.Path.Combine(folder, ModelFile);
+
+    /// <summary>Loads a checkpoint's weights alone into <paramref name="model"/> (no optimizer, no generator state): for inference.</summary>
+    public static void LoadModel(string folder, nn.Module model) => model.load_safetensors(ModelPath(folder));
 
     static string CaptureRngState()
     {
@@ -133,11 +176,10 @@ public sealed class RunFolder
     /// <summary>Keeps the newest <paramref name="keepLast"/> checkpoints and every one whose step is a multiple of <paramref name="keepEvery"/>.</summary>
     void Prune(int keepLast, int keepEvery)
     {
-        var all = Directory.GetDirectories(CheckpointsPath, "step-*").Where(d => !d.EndsWith(PartialSuffix, StringComparison.Ordinal))
-            .OrderByDescending(d => d, StringComparer.Ordinal).ToList();
+        var all = CheckpointFolders().Reverse();
         foreach (var folder in all.Skip(Math.Max(1, keepLast)))
         {
-            long step = long.Parse(System.IO.Path.GetFileName(folder)["step-".Length..]);
+            long step = StepOf(folder)!.Value;
             if (keepEvery > 0 && step % keepEvery == 0) continue;
             Directory.Delete(folder, recursive: true);
         }

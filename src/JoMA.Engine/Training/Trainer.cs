@@ -65,6 +65,18 @@ public sealed class Trainer
         if (d.Corpus is null && d.TrainPath is null) throw JomaException.Argument("CorpusMissing", "Name the text to train on: -Corpus <Wikitext folder>, or -TrainPath and -ValidationPath.");
     }
 
+    /// <summary>The model a language-model run trains (and its checkpoints hold), from its config and vocabulary size.</summary>
+    public static TransformerOptions ModelOptions(TrainingConfig config, int vocabularySize)
+    {
+        var m = config.Model;
+        return new TransformerOptions
+        {
+            VocabularySize = vocabularySize, ModelDimension = m.ModelDimension, FeedForwardDimension = m.FeedForwardDimension, Heads = m.Heads,
+            Layers = m.Layers, Dropout = m.Dropout, PreLayerNorm = m.PreLayerNorm, Activation = ParseActivation(m.Activation), TiedDecoder = m.TiedDecoder,
+            MaxLength = Math.Max(5000, config.Data.Bptt),   // the positional table is a saved buffer: its length must match to load
+        };
+    }
+
     public static FeedForwardActivation ParseActivation(string value) =>
         Enum.TryParse<FeedForwardActivation>(value, true, out var a) ? a : throw JomaException.Argument("UnknownActivation", $"Unknown activation '{value}'. Use relu or gelu.");
 
@@ -96,12 +108,7 @@ public sealed class Trainer
         manual_seed(config.Seed);
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(config.Seed);
         var m = config.Model;
-        using var model = new TransformerLanguageModel(new TransformerOptions
-        {
-            VocabularySize = vocabulary.Count, ModelDimension = m.ModelDimension, FeedForwardDimension = m.FeedForwardDimension, Heads = m.Heads,
-            Layers = m.Layers, Dropout = m.Dropout, PreLayerNorm = m.PreLayerNorm, Activation = ParseActivation(m.Activation), TiedDecoder = m.TiedDecoder,
-            MaxLength = Math.Max(5000, config.Data.Bptt),
-        });
+        using var model = new TransformerLanguageModel(ModelOptions(config, vocabulary.Count));
         model.to(device);
         var o = config.Optimizer;
         OptimizerHelper NewOptimizer() => OptimizerFactory.Create(o.Name, model.parameters(), o.Lr, o.WeightDecay, o.Momentum);

@@ -88,3 +88,54 @@ Describe 'Measure-JomaCorpusStatistics input checks' {
         $r.Error.FullyQualifiedErrorId | Should -Match '^RunNotFound'
     }
 }
+
+Describe 'Measure-JomaTokenAttention | Compare-JomaAttentionPrediction on a trained planted model' {
+    BeforeAll {
+        $script:corpus = New-JomaPlantedCorpus -Path (Join-Path $TestDrive 'planted') -Sequences 2000 -ValidationSequences 100 -Seed 5
+        $script:run = Join-Path $TestDrive 'run'
+        $null = Start-JomaTraining -Corpus $corpus.Path -Layers 1 -ModelDimension 32 -FeedForwardDimension 32 -LearningRate 3e-3 -MaxSteps 60 -EvaluateEvery 20 -KeepEvery 20 -OutputDirectory $run -Device Cpu
+        $script:stats = Measure-JomaCorpusStatistics -RunPath $run -Query q0, q1, q2, q3 -Contexts 12 -Bootstrap 0
+        $script:prediction = $stats | Invoke-JomaDynamics
+        $script:observed = Measure-JomaTokenAttention -Path $run -Statistics $stats
+    }
+
+    It 'measures every checkpoint, and each query''s shares cover its context' {
+        ($observed | Select-Object -ExpandProperty Step -Unique) | Should -Be @(0, 20, 40, 60)
+        foreach ($group in $observed | Group-Object Step, Query) {
+            ($group.Group | Measure-Object Share -Sum).Sum | Should -BeGreaterThan 0.999999
+            ($group.Group | Measure-Object Share -Sum).Sum | Should -BeLessThan 1.000001
+            ($group.Group | Measure-Object UniformShare -Sum).Sum | Should -BeGreaterThan 0.999999
+        }
+        $observed[0] | Should -BeOfType ([JoMA.Engine.Theory.TokenAttention])
+    }
+
+    It 'scores the theory and every baseline per step, with paired verdicts, and nothing is NaN' {
+        $scores = $observed | Compare-JomaAttentionPrediction -Statistics $stats -Prediction $prediction -Bootstrap 100
+        $m1 = $scores | Where-Object { $_.Metric -eq 'M1' -and $_.Step -eq 60 }
+        ($m1.Predictor | Sort-Object) | Should -Be @('CoOccurrence', 'Null', 'Pmi', 'QueryFree', 'Recency', 'Theory', 'Unigram')
+        foreach ($s in $scores) {
+            [double]::IsFinite($s.Median) | Should -BeTrue
+            $s.Median | Should -BeGreaterOrEqual -1
+            $s.Median | Should -BeLessOrEqual 1
+            $s.Low | Should -BeLessOrEqual $s.High
+        }
+        ($m1 | Where-Object Predictor -ne 'Theory').TheoryBeats | ForEach-Object { $_ | Should -BeOfType ([bool]) }
+        $series = ($scores | Where-Object { $null -eq $_.Step }).Metric | Sort-Object -Unique
+        $series | Should -Contain 'M4'
+        $series | ForEach-Object { $_ | Should -BeIn 'M4', 'M6' }   # M6 needs predicted entropy-minimum times that differ across queries
+    }
+
+    It 'scores plot as one line per predictor against step' {
+        $png = Join-Path $TestDrive 'm1.png'
+        $observed | Compare-JomaAttentionPrediction -Statistics $stats -Prediction $prediction -Bootstrap 50 |
+            Where-Object { $_.Metric -eq 'M1' -and $null -ne $_.Step } | Export-JomaPlot $png -Metric Median
+        (Get-Item $png).Length | Should -BeGreaterThan 10kb
+    }
+
+    It 'refuses statistics counted on another vocabulary' {
+        $other = Measure-JomaCorpusStatistics -Corpus $tiny -Query the -Contexts 3 -MinCount 5 -Bootstrap 0
+        $r = Get-ErrorOf { Measure-JomaTokenAttention -Path $run -Statistics $other }
+        $r.Error.FullyQualifiedErrorId | Should -Match '^VocabularyMismatch'
+        $r.Error.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+}

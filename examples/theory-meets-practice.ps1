@@ -8,7 +8,7 @@
     model trained on it, every checkpoint measured. -Full: the reference 1-layer Wikitext model (the authors'
     settings, lr 1e-4) on the vendored austen-kjv corpus for 2 epochs with a checkpoint every 250 steps, and the
     200 most frequent tokens as queries; or -RunPath to analyse a run that already exists (e.g. the first trial
-    of examples/austen-kjv-reference-sweep.yaml). Writes statistics.csv, prediction.csv, observed.csv,
+    of examples/austen-kjv-reference-sweep.yaml; -Query q0, q1, q2, q3 for a planted run). Writes statistics.csv, prediction.csv, observed.csv,
     scores.csv, theory-m1.png and theory-zeta.png to -OutputDirectory and prints the verdicts.
 #>
 param(
@@ -16,6 +16,7 @@ param(
     [string] $RunPath,
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../out/examples/theory'),
     [int] $Queries = 200,
+    [string[]] $Query,
     [int] $Seed = 1,
     [int] $Bootstrap = 1000
 )
@@ -36,7 +37,7 @@ if (-not $RunPath) {
         $config.Training.KeepEvery = 250
         $train = @{ Config = $config; Seed = $Seed }
     } else {
-        $corpus = New-JomaPlantedCorpus -Path (Join-Path $OutputDirectory 'planted') -Sequences 20000 -ValidationSequences 500 -Seed $Seed -Force
+        $corpus = New-JomaPlantedCorpus -Path (Join-Path $OutputDirectory 'planted') -Sequences 20000 -ValidationSequences 2000 -Seed $Seed -Force
         $train = @{ Corpus = $corpus.Path; Layers = 1; Heads = 1; ModelDimension = 64; FeedForwardDimension = 64; LearningRate = 1e-3
                     Epochs = 1; EvaluateEvery = 100; KeepEvery = 100; Seed = $Seed }
     }
@@ -44,7 +45,7 @@ if (-not $RunPath) {
 }
 
 # Counts over the run's own windows and vocabulary, the JoMA prediction, and the model's attention at every checkpoint.
-$queryArguments = if ($Full -or -not $corpus) { @{ QueryCount = $Queries } } else { @{ Query = 'q0', 'q1', 'q2', 'q3' } }
+$queryArguments = if ($Query) { @{ Query = $Query } } elseif ($corpus) { @{ Query = 'q0', 'q1', 'q2', 'q3' } } else { @{ QueryCount = $Queries } }
 $statistics = Measure-JomaCorpusStatistics -RunPath $RunPath @queryArguments
 $prediction = $statistics | Invoke-JomaDynamics -Preset Nonlinear
 $observed = Measure-JomaTokenAttention -Path $RunPath -Statistics $statistics

@@ -55,7 +55,7 @@ public static class PlotFigures
         PlotKind.AttentionMap => type == typeof(AttentionSample) || type == typeof(JomaTrainingSnapshot),
         PlotKind.Matrix => type == typeof(JomaInvariantSample),
         PlotKind.Scatter => true,
-        _ => type == typeof(JomaTrainingSnapshot) || type == typeof(AttentionSparsity) || type == typeof(StableRankResult) || type == typeof(JomaInvariantSample) || type == typeof(JomaDynamicsSample)
-            || type == typeof(Theory.PredictionScore),
+        // a metric against step reads properties by name, so any object with a numeric Step (or Time) and the -Metric will do
+        _ => true,
     };
 }

@@ -10,6 +10,8 @@ usage: train_reference.py CORPUS_FOLDER LAYERS STEPS EVALUATE_EVERY SEED THREADS
 import gzip, json, math, os, re, sys, time
 import torch
 from torch import nn
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '../training'))
+from reference_model import TransformerModel
 
 folder, layers, steps, every, seed, threads, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
 torch.set_num_threads(threads)
@@ -40,32 +42,6 @@ def batchify(t, bsz):
 train = batchify(encode(train_words), 20)
 valid = batchify(encode([t for l in lines("valid") for t in tokenize(l)]), 10)
 V, bptt = len(vocab), 35
-
-class PositionalEncoding(nn.Module):
-    def __init__(self, d, dropout=0.2, max_len=5000):
-        super().__init__()
-        self.dropout = nn.Dropout(dropout)
-        position = torch.arange(max_len).unsqueeze(1)
-        div = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
-        pe = torch.zeros(max_len, 1, d)
-        pe[:, 0, 0::2] = torch.sin(position * div)
-        pe[:, 0, 1::2] = torch.cos(position * div)
-        self.register_buffer("pe", pe)
-    def forward(self, x): return self.dropout(x + self.pe[: x.size(0)])
-
-class TransformerModel(nn.Module):
-    def __init__(self, ntoken, d=200, nhead=1, dhid=200, nlayers=2, dropout=0.2):
-        super().__init__()
-        self.pos_encoder = PositionalEncoding(d, dropout)
-        self.transformer_encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, nhead, dhid, dropout), nlayers)
-        self.encoder = nn.Embedding(ntoken, d)
-        self.d = d
-        self.decoder = nn.Linear(d, ntoken)
-        self.encoder.weight.data.uniform_(-0.1, 0.1)
-        self.decoder.bias.data.zero_()
-        self.decoder.weight.data.uniform_(-0.1, 0.1)
-    def embed(self, src): return self.pos_encoder(self.encoder(src) * math.sqrt(self.d))
-    def forward(self, src, mask): return self.decoder(self.transformer_encoder(self.embed(src), mask))
 
 def causal(n): return torch.triu(torch.full((n, n), float("-inf")), diagonal=1)
 

@@ -1,41 +1,15 @@
 """The peer: the authors' decoder_wiki.py model (PyTorch's nn.Transformer tutorial) trained exactly as the
 reference (batch 20, bptt 35, Adam, clip 0.5, dropout 0.2, d 200, FFN 200, 1 head), on the same token ids.
 Prints tokens/second over N steps after a warm-up, and which BLAS library the process loaded."""
-import math, sys, time, json
+import json, math, os, sys, time
 import torch
 from torch import nn
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_model import TransformerModel
 
 layers, steps, threads, ids_path, vocab_size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 torch.set_num_threads(threads)
 torch.manual_seed(1)
-
-class PositionalEncoding(nn.Module):
-    def __init__(self, d, dropout=0.2, max_len=5000):
-        super().__init__()
-        self.dropout = nn.Dropout(dropout)
-        position = torch.arange(max_len).unsqueeze(1)
-        div = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
-        pe = torch.zeros(max_len, 1, d)
-        pe[:, 0, 0::2] = torch.sin(position * div)
-        pe[:, 0, 1::2] = torch.cos(position * div)
-        self.register_buffer("pe", pe)
-    def forward(self, x):
-        return self.dropout(x + self.pe[: x.size(0)])
-
-class TransformerModel(nn.Module):
-    def __init__(self, ntoken, d=200, nhead=1, dhid=200, nlayers=2, dropout=0.2):
-        super().__init__()
-        self.pos_encoder = PositionalEncoding(d, dropout)
-        self.transformer_encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, nhead, dhid, dropout), nlayers)
-        self.encoder = nn.Embedding(ntoken, d)
-        self.d = d
-        self.decoder = nn.Linear(d, ntoken)
-        self.encoder.weight.data.uniform_(-0.1, 0.1)
-        self.decoder.bias.data.zero_()
-        self.decoder.weight.data.uniform_(-0.1, 0.1)
-    def forward(self, src, mask):
-        src = self.pos_encoder(self.encoder(src) * math.sqrt(self.d))
-        return self.decoder(self.transformer_encoder(src, mask))
 
 ids = torch.tensor(json.load(open(ids_path)), dtype=torch.long)
 bsz, bptt = 20, 35

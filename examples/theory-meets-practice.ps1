@@ -18,7 +18,9 @@ param(
     [int] $Queries = 200,
     [string[]] $Query,
     [int] $Seed = 1,
-    [int] $Bootstrap = 1000
+    [int] $Bootstrap = 1000,
+    # Only checkpoints up to this step (a run that is still training keeps adding them).
+    [long] $MaxStep = [long]::MaxValue
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../out/JoMA/JoMA.psd1')
@@ -48,7 +50,9 @@ if (-not $RunPath) {
 $queryArguments = if ($Query) { @{ Query = $Query } } elseif ($corpus) { @{ Query = 'q0', 'q1', 'q2', 'q3' } } else { @{ QueryCount = $Queries } }
 $statistics = Measure-JomaCorpusStatistics -RunPath $RunPath @queryArguments
 $prediction = $statistics | Invoke-JomaDynamics -Preset Nonlinear
-$observed = Measure-JomaTokenAttention -Path $RunPath -Statistics $statistics
+$checkpoints = Get-ChildItem (Join-Path $RunPath 'checkpoints') -Directory -Filter 'step-*' |
+    Where-Object { $_.Name -notlike '*.partial' -and [long]($_.Name -replace '^step-', '') -le $MaxStep } | Sort-Object Name
+$observed = Measure-JomaTokenAttention -Path $checkpoints.FullName -Statistics $statistics
 $scores = $observed | Compare-JomaAttentionPrediction -Statistics $statistics -Prediction $prediction -Bootstrap $Bootstrap -Seed $Seed
 
 $statistics | Export-Csv (Join-Path $OutputDirectory 'statistics.csv') -NoTypeInformation

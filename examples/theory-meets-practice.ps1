@@ -19,6 +19,9 @@ param(
     [string[]] $Query,
     [int] $Seed = 1,
     [int] $Bootstrap = 1000,
+    # The planted run's size (default mode): training sequences and, when above 0, a cap on the steps.
+    [int] $Sequences = 20000,
+    [long] $MaxSteps = 0,
     # Only checkpoints up to this step (a run that is still training keeps adding them).
     [long] $MaxStep = [long]::MaxValue
 )
@@ -39,9 +42,10 @@ if (-not $RunPath) {
         $config.Training.KeepEvery = 250
         $train = @{ Config = $config; Seed = $Seed }
     } else {
-        $corpus = New-JomaPlantedCorpus -Path (Join-Path $OutputDirectory 'planted') -Sequences 20000 -ValidationSequences 2000 -Seed $Seed -Force
+        $corpus = New-JomaPlantedCorpus -Path (Join-Path $OutputDirectory 'planted') -Sequences $Sequences -ValidationSequences 2000 -Seed $Seed -Force
         $train = @{ Corpus = $corpus.Path; Layers = 1; Heads = 1; ModelDimension = 64; FeedForwardDimension = 64; LearningRate = 1e-3
                     Epochs = 1; EvaluateEvery = 100; KeepEvery = 100; Seed = $Seed }
+        if ($MaxSteps -gt 0) { $train.MaxSteps = $MaxSteps; $train.EvaluateEvery = [math]::Max(1, [int]($MaxSteps / 3)); $train.KeepEvery = $train.EvaluateEvery }
     }
     Start-JomaTraining @train -OutputDirectory $RunPath -Force | ForEach-Object { 'step {0,6}: validation loss {1:F3}, layer-0 entropy {2:F3}' -f $_.Step, $_.ValidationLoss, $_.LayerEntropy[0] }
 }

@@ -6,6 +6,7 @@ BeforeDiscovery {
         @{ Script = 'fig4-dynamics.ps1'; Arguments = @{ }; Files = 'fig4-entropy.csv', 'fig4-entropy.png', 'fig4-v.png' }
         @{ Script = 'fig6-entropy-by-depth.ps1'; Arguments = @{ MaxSteps = 20 }; Files = 'fig6-entropy.csv', 'fig6-entropy.png' }
         @{ Script = 'fig8-learning-rates.ps1'; Arguments = @{ MaxSteps = 20; LearningRate = 1e-3, 1e-2 }; Files = 'fig8-entropy.csv', 'fig8-entropy.png' }
+        @{ Script = 'theory-meets-practice.ps1'; Arguments = @{ Sequences = 2000; MaxSteps = 60; Bootstrap = 100 }; Files = 'statistics.csv', 'prediction.csv', 'observed.csv', 'scores.csv', 'theory-m1.png', 'theory-zeta.png' }
         @{ Script = 'pretrained-checkpoints.ps1'; Arguments = @{ }; Files = 'pretrained-entropy.csv', 'pretrained-stable-rank.csv', 'pretrained-entropy.png' }
     )
 }

@@ -139,3 +139,40 @@ Describe 'Measure-JomaTokenAttention | Compare-JomaAttentionPrediction on a trai
         $r.Error.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 }
+
+Describe 'The published planted finding (docs/results/theory-planted) reproduces' {
+    BeforeAll {
+        # The example's default mode: planted corpus seed 1, a 1-layer d = 64 model, 1,000 steps (CPU, 1-2 minutes).
+        $script:out = Join-Path $TestDrive 'theory'
+        $null = & (Join-Path $PSScriptRoot '../../examples/theory-meets-practice.ps1') -OutputDirectory $out -Bootstrap 500
+        $script:scores = Import-Csv (Join-Path $out 'scores.csv')
+        $script:observed = Import-Csv (Join-Path $out 'observed.csv')
+        $script:m1 = { param($step, $predictor) $scores | Where-Object { $_.Metric -eq 'M1' -and $_.Step -eq "$step" -and $_.Predictor -eq $predictor } }
+    }
+
+    It 'at the sparsest step the theory correlates with the observed shares and beats co-occurrence and frequency, but PMI does better' {
+        $sparsest = $observed | Group-Object Step | Sort-Object { [double]$_.Group[0].QueryEntropy } | Select-Object -First 1
+        $step = [long]$sparsest.Name
+        $step | Should -Be 600
+        $theory = & $m1 $step Theory
+        [double]$theory.Low | Should -BeGreaterThan 0
+        foreach ($baseline in 'CoOccurrence', 'Unigram') {
+            $row = & $m1 $step $baseline
+            [double]$row.Median | Should -BeLessThan 0
+            $row.TheoryBeats | Should -Be 'True'
+        }
+        [double](& $m1 $step Pmi).Median | Should -BeGreaterThan ([double]$theory.Median)
+    }
+
+    It 'the query rows attend to themselves, and the context attention goes to the query-common tokens' {
+        $at600 = $observed | Where-Object Step -eq '600'
+        ($at600 | Where-Object Token -eq '<rest>' | ForEach-Object { [double]$_.SelfMass } | Measure-Object -Minimum).Minimum | Should -BeGreaterThan 0.99
+        $queryCommon = ($at600 | Where-Object Token -match '^c\d\d$' | ForEach-Object { [double]$_.Share } | Measure-Object -Sum).Sum / 4
+        $distinct = ($at600 | Where-Object Token -match '^d\d\d\d$' | ForEach-Object { [double]$_.Share } | Measure-Object -Sum).Sum / 4
+        $queryCommon | Should -BeGreaterThan (2 * $distinct)
+    }
+
+    It 'by the end the theory no longer matches' {
+        [double](& $m1 1000 Theory).Median | Should -BeLessThan 0
+    }
+}

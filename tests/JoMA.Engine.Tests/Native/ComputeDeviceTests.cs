@@ -1,4 +1,5 @@
 using JoMA.Engine.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace JoMA.Engine.Tests.Native;

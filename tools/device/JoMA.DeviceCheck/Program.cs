@@ -159,12 +159,14 @@ public static class Program
         config.Training.Epochs = 1000;                // MaxSteps ends the run
         var device = Device(a);                       // the clear CudaUnavailable error before any corpus work
 
+        int? vocabularySize = null;
         if (a.IdsOut is { } idsOut)
         {
             var corpus = WikitextCorpus.FromFolder(config.Data.Corpus);
             var vocabulary = corpus.BuildVocabulary(config.Data.MinFrequency, config.Data.MaxVocabulary);
             var ids = corpus.Encode(vocabulary, corpus.TrainPath);
             File.WriteAllText(idsOut, "[" + string.Join(",", ids) + "]");
+            vocabularySize = vocabulary.Count;
         }
 
         var losses = new List<double>();
@@ -200,6 +202,7 @@ public static class Program
             ["bptt"] = config.Data.Bptt,
             ["model_dimension"] = config.Model.ModelDimension,
             ["dropout"] = a.Dropout,
+            ["vocabulary_size"] = vocabularySize,
             ["seed"] = a.Seed,
             ["warmup_steps"] = warm,
             ["tokens_per_second"] = measured > 0 ? measuredSteps * config.Data.BatchSize * config.Data.Bptt / measured : null,

@@ -34,6 +34,7 @@ public static class Program
               --seed N              (default 1)
               --corpus DIR          Wikitext folder (default: data/austen-kjv beside the program, else under the current folder)
               --ids-out FILE        also write the training split's token ids as a JSON array (for the PyTorch peer)
+              --validation-lines N  evaluate on the validation split's first N lines only (default: all of it)
           extract                   attention of a random GPT-NeoX checkpoint on token ids (i*7919) mod vocab
               --shape NAME          tiny | pythia-70m | pythia-410m | pythia-1.4b (default tiny)
               --checkpoint DIR      the checkpoint folder; written (seed 0) when it holds no model.safetensors
@@ -152,6 +153,15 @@ public static class Program
     {
         var config = new TrainingConfig { Seed = a.Seed, Device = a.Device, Run = "device-check" };
         config.Data.Corpus = Path.GetFullPath(a.Corpus ?? DefaultCorpus());
+        string? shortValidation = null;
+        if (a.ValidationLines is { } lines)
+        {
+            // Evaluation at step 0 and at the end reads the whole validation split; a short one keeps CPU test runs quick.
+            var splits = WikitextCorpus.FromFolder(config.Data.Corpus);
+            shortValidation = Path.Combine(Path.GetTempPath(), $"joma-device-check-valid-{Environment.ProcessId}.tokens");
+            File.WriteAllLines(shortValidation, WikitextCorpus.Lines(splits.ValidationPath).Take(lines));
+            (config.Data.TrainPath, config.Data.ValidationPath, config.Data.Corpus) = (splits.TrainPath, shortValidation, null);
+        }
         config.Model.Layers = a.Layers;
         config.Model.Dropout = a.Dropout;
         config.Training.MaxSteps = a.Steps;
@@ -162,9 +172,9 @@ public static class Program
         int? vocabularySize = null;
         if (a.IdsOut is { } idsOut)
         {
-            var corpus = WikitextCorpus.FromFolder(config.Data.Corpus);
-            var vocabulary = corpus.BuildVocabulary(config.Data.MinFrequency, config.Data.MaxVocabulary);
-            var ids = corpus.Encode(vocabulary, corpus.TrainPath);
+            var trainPath = config.Data.TrainPath ?? WikitextCorpus.FromFolder(config.Data.Corpus!).TrainPath;
+            var vocabulary = Vocabulary.Build(WikitextCorpus.Lines(trainPath), config.Data.MinFrequency, config.Data.MaxVocabulary);   // as the Trainer builds it
+            var ids = vocabulary.Encode(WikitextCorpus.Lines(trainPath));
             File.WriteAllText(idsOut, "[" + string.Join(",", ids) + "]");
             vocabularySize = vocabulary.Count;
         }
@@ -176,6 +186,8 @@ public static class Program
         double previousMean = 0;
         var clock = new Stopwatch();
         var trainer = new Trainer(config, resume: false, force: false, log: m => Console.Error.WriteLine(m));
+        try
+        {
         trainer.Run(
             s => { snapshots.Add(s); lastSnapshotStep = s.Step; previousMean = 0; },
             p =>
@@ -187,6 +199,11 @@ public static class Program
                 stepSeconds.Add(clock.Elapsed.TotalSeconds);
                 if (p.Step == 1) clock.Restart();
             });
+        }
+        finally
+        {
+            if (shortValidation is not null) File.Delete(shortValidation);
+        }
         int warm = Math.Clamp(a.Warmup, 0, losses.Count - 1);
         double measured = stepSeconds[^1] - (warm > 0 ? stepSeconds[warm - 1] : 0);
         int measuredSteps = losses.Count - warm;
@@ -202,6 +219,7 @@ public static class Program
             ["bptt"] = config.Data.Bptt,
             ["model_dimension"] = config.Model.ModelDimension,
             ["dropout"] = a.Dropout,
+            ["validation_lines"] = a.ValidationLines,
             ["vocabulary_size"] = vocabularySize,
             ["seed"] = a.Seed,
             ["warmup_steps"] = warm,
@@ -339,6 +357,7 @@ public sealed record Arguments
     public long Seed { get; init; } = 1;
     public string? Corpus { get; init; }
     public string? IdsOut { get; init; }
+    public int? ValidationLines { get; init; }
     public string Shape { get; init; } = "tiny";
     public string? Checkpoint { get; init; }
     public int Window { get; init; } = 128;
@@ -370,6 +389,7 @@ public sealed record Arguments
                 "--seed" => a with { Seed = long.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : throw new UsageException($"--seed takes a whole number (got '{args[i]}')") },
                 "--corpus" => a with { Corpus = Value() },
                 "--ids-out" => a with { IdsOut = Value() },
+                "--validation-lines" => a with { ValidationLines = Int(1) },
                 "--shape" => a with { Shape = Value().ToLowerInvariant() },
                 "--checkpoint" => a with { Checkpoint = Value() },
                 "--window" => a with { Window = Int(1) },

@@ -18,8 +18,12 @@
 # 3. tools/device/summarize.py writes results.json and summary.csv (and check.log is this script's output) to $OUT.
 #
 # Every phase is skipped once $DEADLINE seconds have passed, so the results written so far always come back.
-# Knobs (environment): STEPS (300), COMPARE_STEPS (20), SHAPES ("pythia-410m pythia-1.4b"), EXTRACT_WINDOW (2048),
-# EXTRACT_WINDOWS (4), DEADLINE (480), BUILD_TIMEOUT (240), BUILD_LIBTORCHSHARP (1), PYTHON (python3), BUNDLE.
+# Knobs (environment): STEPS (300), COMPARE_STEPS (20), COMPARE_VALIDATION_LINES (400: the CPU/CUDA comparison evaluates
+# on the validation split's first lines, so the CPU side stays quick), SHAPES ("pythia-410m pythia-1.4b"),
+# EXTRACT_WINDOW (2048), EXTRACT_WINDOWS (4), DEADLINE (400), BUILD_TIMEOUT (200), BUILD_LIBTORCHSHARP (1: 0 skips the
+# build and uses the NuGet LibTorchSharp when it loads), PYTHON (python3), BUNDLE (out/device/joma-device-bundle.tar.gz).
+# Timing (estimated, not yet measured): about 1 min to unpack and load-test, 2-3 min to build LibTorchSharp, 2 min of
+# training, 3-4 min of extraction; give the device call timeout_s=540 and the phases past DEADLINE are skipped.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -27,7 +31,8 @@ OUT=${OUT:-$repo/out/device/results}
 mkdir -p "$OUT"
 exec > >(tee "$OUT/check.log") 2>&1
 start=$(date +%s)
-STEPS=${STEPS:-300}; COMPARE_STEPS=${COMPARE_STEPS:-20}; DEADLINE=${DEADLINE:-480}; BUILD_TIMEOUT=${BUILD_TIMEOUT:-240}
+STEPS=${STEPS:-300}; COMPARE_STEPS=${COMPARE_STEPS:-20}; DEADLINE=${DEADLINE:-400}; BUILD_TIMEOUT=${BUILD_TIMEOUT:-200}
+COMPARE_VALIDATION_LINES=${COMPARE_VALIDATION_LINES:-400}
 SHAPES=${SHAPES:-pythia-410m pythia-1.4b}; EXTRACT_WINDOW=${EXTRACT_WINDOW:-2048}; EXTRACT_WINDOWS=${EXTRACT_WINDOWS:-4}
 PY=${PYTHON:-python3}
 BUNDLE=${BUNDLE:-$repo/out/device/joma-device-bundle.tar.gz}
@@ -137,8 +142,10 @@ else
         fi
         in_time "CPU/CUDA comparison, $layers layer(s)" || break
         say "(a) $COMPARE_STEPS steps without dropout on CUDA and on the CPU ($threads threads)"
-        run compare-cuda-L$layers "$bin" train --device cuda --layers $layers --steps "$COMPARE_STEPS" --dropout 0 --out "$raw/compare-cuda-L$layers.json"
-        run compare-cpu-L$layers "$bin" train --device cpu --threads $threads --layers $layers --steps "$COMPARE_STEPS" --dropout 0 --out "$raw/compare-cpu-L$layers.json"
+        run compare-cuda-L$layers "$bin" train --device cuda --layers $layers --steps "$COMPARE_STEPS" --dropout 0 \
+            --validation-lines "$COMPARE_VALIDATION_LINES" --out "$raw/compare-cuda-L$layers.json"
+        run compare-cpu-L$layers "$bin" train --device cpu --threads $threads --layers $layers --steps "$COMPARE_STEPS" --dropout 0 \
+            --validation-lines "$COMPARE_VALIDATION_LINES" --out "$raw/compare-cpu-L$layers.json"
     done
 
     # ---- 2b extraction ------------------------------------------------------------------------------------------

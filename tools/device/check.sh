@@ -77,7 +77,7 @@ if [ "${BUILD_LIBTORCHSHARP:-1}" = 1 ] && [ -d "$work/torchsharp-native" ] && in
     build=$work/lts-build
     export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
     if timeout "$BUILD_TIMEOUT" bash -c "cmake -S '$work/torchsharp-native' -B '$build' -G Ninja -DCMAKE_BUILD_TYPE=Release \
-            -DCMAKE_PREFIX_PATH='$prefix' -DLIBTORCH_PATH='$prefix/Torch' -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
+            -DCMAKE_PREFIX_PATH='$prefix' -DLIBTORCH_PATH='$prefix/Torch' -DTorch_DIR='$prefix/Torch' -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
             -DCMAKE_CUDA_ARCHITECTURES=90 > '$raw/cmake-configure.log' 2>&1 \
          && cmake --build '$build' -j $threads > '$raw/cmake-build.log' 2>&1"; then
         built=$(find "$build" -name libLibTorchSharp.so | head -n 1)

@@ -87,7 +87,7 @@ for layers in (1, 2):
         t["pytorch_tokens_per_second"] = peer.get("tokens_per_second")
         t["pytorch_peak_gpu_mib"] = peer.get("peak_gpu_mib")
     t["joma_vs_pytorch"] = ratio(t.get("joma_tokens_per_second"), t.get("pytorch_tokens_per_second"))
-    if cuda and cpu and cuda.get("train_losses") and cpu.get("train_losses"):
+    if cuda and cpu and cuda.get("ok") and cpu.get("ok") and cuda.get("train_losses") and cpu.get("train_losses"):
         diffs = [abs(a - b) for a, b in zip(cuda["train_losses"], cpu["train_losses"])]
         t["compare_steps"] = len(diffs)
         t["loss_max_abs_diff_first_steps"] = max(diffs[:FIRST_STEPS])
@@ -120,7 +120,7 @@ def entropies(result):
 
 
 def max_diff(a, b):
-    if not a or not b:
+    if not a or not b or not a.get("ok") or not b.get("ok"):
         return None
     x, y = entropies(a), entropies(b)
     return max((abs(p - q) for p, q in zip(x, y)), default=None) if len(x) == len(y) else float("inf")
@@ -136,7 +136,7 @@ for shape in shapes:
         "parameters": (cpu or cuda_maps or {}).get("parameters"),
         "entropy_max_abs_diff_maps_cuda_vs_cpu": max_diff(cuda_maps, cpu),
         "entropy_max_abs_diff_reduce_only_cuda_vs_cpu": max_diff(cuda_reduce, cpu),
-        "map_max_abs_diff_cuda_vs_cpu": max((v["max_abs_diff"] for v in maps_diff.values()), default=None),
+        "map_max_abs_diff_cuda_vs_cpu": max((v["max_abs_diff"] for v in maps_diff.values() if isinstance(v, dict) and "max_abs_diff" in v), default=None),
         "joma_reduce_only_tokens_per_second": (reduce_run or {}).get("tokens_per_second"),
         "joma_maps_tokens_per_second": (maps_run or {}).get("tokens_per_second"),
         "eager_pytorch_tokens_per_second": (eager or {}).get("tokens_per_second"),

@@ -5,7 +5,8 @@
 # licensed; its LICENSE travels with them).
 #
 # Run by the developer once before packing:
-#   git clone --depth 1 --branch v0.107.0 https://github.com/dotnet/TorchSharp /tmp/TorchSharp   # or any checkout of 0.107.0
+#   git clone https://github.com/dotnet/TorchSharp /tmp/TorchSharp   # and check out the 0.107.0 release commit
+#   (build/BranchInfo.props says Major 0, Minor 107, Patch 0; this script warns when the minor version differs)
 #   tools/device/fetch-torchsharp-native.sh /tmp/TorchSharp
 # A bare git directory (a mirror) works too: the files are read from its HEAD (or from REV, e.g. REV=v0.107.0).
 #

@@ -42,6 +42,7 @@ in_time() { if [ "$(elapsed)" -lt "$DEADLINE" ]; then return 0; fi; echo "!! dea
 say() { echo "== [$(elapsed)s] $*"; }
 
 work=$(mktemp -d /tmp/joma-device.XXXXXX)
+[ "${KEEP_WORK:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT   # KEEP_WORK=1 keeps the unpacked bundle, raw results and build
 raw=$work/raw; mkdir -p "$raw"
 say "bundle $BUNDLE -> $work"
 [ -f "$BUNDLE" ] || { echo "no bundle at $BUNDLE: run tools/device/pack.sh here and carry out/device/joma-device-bundle.tar.gz"; exit 1; }
@@ -109,6 +110,9 @@ run() {  # $1 result name, then the command; stderr kept beside it
     echo "$rc" > "$raw/$name.rc"
     return $rc
 }
+partial_summary() {  # results.json as far as the run got, in case the device call is cut off before the end
+    "$PY" "$scripts/summarize.py" "$raw" "$OUT" > /dev/null 2>&1 || true
+}
 gpu_peak() {  # $1 file: polls nvidia-smi's used memory every 100 ms until killed
     nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 100 > "$1" 2>/dev/null
 }
@@ -130,6 +134,8 @@ else
     run select-auto "$bin" extract --device auto --shape tiny --out "$raw/select-auto.json"
     run cuda-hidden env CUDA_VISIBLE_DEVICES= "$bin" extract --device cuda --shape tiny --out "$raw/cuda-hidden.json"
 
+    partial_summary
+
     # ---- 2a training --------------------------------------------------------------------------------------------
     for layers in 1 2; do
         in_time "training, $layers layer(s)" || break
@@ -146,6 +152,7 @@ else
             --validation-lines "$COMPARE_VALIDATION_LINES" --out "$raw/compare-cuda-L$layers.json"
         run compare-cpu-L$layers "$bin" train --device cpu --threads $threads --layers $layers --steps "$COMPARE_STEPS" --dropout 0 \
             --validation-lines "$COMPARE_VALIDATION_LINES" --out "$raw/compare-cpu-L$layers.json"
+        partial_summary
     done
 
     # ---- 2b extraction ------------------------------------------------------------------------------------------
@@ -181,6 +188,7 @@ PYEOF
             --windows "$EXTRACT_WINDOWS" --out "$raw/throughput-maps-$shape.json"
         with_gpu_peak eager-$shape "$PY" "$scripts/gpt_neox_eager.py" "$ckpt" "$EXTRACT_WINDOW" "$EXTRACT_WINDOWS" $threads --device cuda
         rm -rf "$ckpt"
+        partial_summary
     done
 fi
 
@@ -188,4 +196,5 @@ say "summary"
 "$PY" "$scripts/summarize.py" "$raw" "$OUT"
 rc=$?
 say "done: $OUT ($(ls "$OUT" | tr '\n' ' '))"
+sleep 1   # let tee finish check.log
 exit $rc

@@ -17,8 +17,10 @@ mkdir -p "$out"
 if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -x "$bundle/bin/joma-device-check" ]; then
     rm -rf "$bundle"
     echo "Publishing joma-device-check (self-contained, trimmed, linux-x64, no libtorch) ..."
+    # Its own artifacts folder: the engine built with TorchFlavor=external must not share obj/ (restore) with the
+    # module's cpu build, or a concurrent ./build.ps1 would see the other flavour's assets.
     nice -n 5 dotnet publish tools/device/JoMA.DeviceCheck -c Release -r linux-x64 -p:TorchFlavor=external \
-        -o "$bundle/bin" --verbosity quiet -nologo
+        --artifacts-path "$out/artifacts" -o "$bundle/bin" --verbosity quiet -nologo
     # Natives of the engine's plotting and tokenizer packages: the device check draws nothing and tokenizes nothing.
     rm -f "$bundle/bin/libSkiaSharp.so" "$bundle/bin/libHarfBuzzSharp.so" "$bundle/bin/libhf_tokenizers.so"
     for f in "$bundle"/bin/libtorch*.so "$bundle"/bin/libc10*.so; do

@@ -3,7 +3,9 @@ rotate-half rotary on the first rotary_pct of each head, scores scaled by 1/sqrt
 parallel residual, exact GELU, logits), returning every layer's attention probabilities [1, heads, T, T]
 as output_attentions=True does. Times windows of random ids and prints JSON: tokens/s, peak RSS, BLAS.
 
-usage: gpt_neox_eager.py <checkpoint folder> <window length> <windows> <threads>
+usage: gpt_neox_eager.py <checkpoint folder> <window length> <windows> <threads> [--device cpu|cuda]
+--device cuda (tools/device/check.sh) runs on the GPU and also prints the peak GPU memory (max_memory_allocated);
+the default is the CPU, exactly as before.
 """
 import json, math, struct, sys, time
 import torch
@@ -26,10 +28,11 @@ def read_safetensors(path):
 
 
 class GptNeoX:
-    def __init__(self, folder):
+    def __init__(self, folder, device="cpu"):
+        self.device = torch.device(device)
         with open(folder + "/config.json") as f:
             self.config = json.load(f)
-        self.w = {k.removeprefix("gpt_neox."): v for k, v in read_safetensors(folder + "/model.safetensors").items()}
+        self.w = {k.removeprefix("gpt_neox."): v.to(self.device) for k, v in read_safetensors(folder + "/model.safetensors").items()}
         c = self.config
         self.heads = c["num_attention_heads"]
         self.head_dim = c["hidden_size"] // self.heads
@@ -52,11 +55,12 @@ class GptNeoX:
     def forward(self, ids):
         t = ids.shape[1]
         h = self.w["embed_in.weight"][ids]                                   # [1, T, hidden]
-        inv_freq = 1.0 / (self.config["rotary_emb_base"] ** (torch.arange(0, self.rotary, 2).float() / self.rotary))
-        freqs = torch.outer(torch.arange(t).float(), inv_freq)
+        d = self.device
+        inv_freq = 1.0 / (self.config["rotary_emb_base"] ** (torch.arange(0, self.rotary, 2, device=d).float() / self.rotary))
+        freqs = torch.outer(torch.arange(t, device=d).float(), inv_freq)
         angles = torch.cat((freqs, freqs), dim=-1)
         cos, sin = angles.cos(), angles.sin()
-        mask = torch.ones(t, t, dtype=torch.bool).triu(1)
+        mask = torch.ones(t, t, dtype=torch.bool, device=d).triu(1)
         attentions = []
         for l in range(self.config["num_hidden_layers"]):
             p = f"layers.{l}."
@@ -88,20 +92,37 @@ def peak_rss_mib():
 
 
 def main():
-    folder, window, windows, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    argv = sys.argv[1:]
+    device = "cpu"
+    if "--device" in argv:
+        i = argv.index("--device")
+        device = argv[i + 1]
+        del argv[i:i + 2]
+    folder, window, windows, threads = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
     torch.set_num_threads(threads)
-    model = GptNeoX(folder)
+    cuda = device.startswith("cuda")
+    model = GptNeoX(folder, device)
     vocab = model.config["vocab_size"]
-    ids = (torch.arange(window * windows) * 7919 % vocab).view(windows, window)
+    ids = (torch.arange(window * windows) * 7919 % vocab).view(windows, window).to(device)
     model.forward(ids[0:1])                                                 # warm-up: one window of the measured length
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
     for i in range(windows):
         logits, attentions = model.forward(ids[i:i + 1])
         assert len(attentions) == model.config["num_hidden_layers"]
         del logits, attentions
+    if cuda:
+        torch.cuda.synchronize()
     seconds = time.perf_counter() - start
-    print(json.dumps({"tokens_per_second": window * windows / seconds, "peak_mib": peak_rss_mib(),
-                      "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_libraries()}))
+    result = {"tokens_per_second": window * windows / seconds, "peak_mib": peak_rss_mib(),
+              "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_libraries()}
+    if cuda:
+        result["device"] = device
+        result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20   # weights included; measured windows only
+        result["gpu"] = torch.cuda.get_device_name()
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,6 @@ internal static class CausalAttention
         using var scope = NewDisposeScope();
         var p = probabilities.to_type(ScalarType.Float64);
         var terms = where(p > 0, -p * p.clamp_min(double.Epsilon).log(), zeros_like(p));
-        return terms.sum(-1).mean([-1L]).data<double>().ToArray();
+        return terms.sum(-1).mean([-1L]).cpu().data<double>().ToArray();   // .cpu(): data<T>() reads CPU memory only
     }
 }

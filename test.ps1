@@ -13,6 +13,9 @@ if ($LASTEXITCODE) { throw 'Restoring Pester from NuGet failed.' }
 $packages = ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()   # honours NUGET_PACKAGES
 
 & ./build.ps1
+# The device bundle (issue: CUDA device check): published self-contained, so its CPU path is tested from the bundle alone.
+bash ./tools/device/pack.sh
+if ($LASTEXITCODE) { throw 'Packing the device bundle (tools/device/pack.sh) failed.' }
 
 # xunit: the engine, without a PowerShell host.
 $results = Join-Path $PSScriptRoot 'out/test-results'

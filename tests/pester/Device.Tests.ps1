@@ -39,7 +39,7 @@ Describe '-Device Cuda without a GPU' {
 
 Describe 'Device bundle (fast checks; bench/device/run.sh runs the bundle end to end)' {
     It 'runs from the bundle alone and refuses --device cuda with exit 2 and CudaUnavailable' {
-        if (-not (Test-Path $bundle)) { Set-ItResult -Skipped -Because 'no out/device/bundle here: run tools/device/pack.sh'; return }
+        $bundle | Should -Exist -Because 'test.ps1 packs the device bundle (tools/device/pack.sh) before the Pester tests'
         if ($hasGpu) { Set-ItResult -Skipped -Because 'this machine has a GPU'; return }
         $json = Join-Path $TestDrive 'cuda.json'
         $oldTorch = $env:JOMA_LIBTORCH_DIR; $env:JOMA_LIBTORCH_DIR = (Resolve-Path $cpuTorch).Path

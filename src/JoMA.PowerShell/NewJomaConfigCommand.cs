@@ -22,6 +22,7 @@ public sealed class NewJomaConfigCommand : TrainingConfigCmdlet
             foreach (System.Collections.DictionaryEntry entry in Set ?? new System.Collections.Hashtable())
                 config.Set(entry.Key.ToString()!, entry.Value is PSObject p ? p.BaseObject : entry.Value);
             ApplyOverrides(config);
+            config.Validate();
         }
         catch (JomaException e)
         {

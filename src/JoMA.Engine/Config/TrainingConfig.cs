@@ -107,7 +107,16 @@ public sealed class TrainingConfig
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
         .Build();
 
-    public static TrainingConfig Load(string path) => YamlConfigReader.ReadFile<TrainingConfig>(path);
+    /// <summary>Reads a config file and checks every value (<see cref="TrainingConfigRules"/>); a bad value is an error naming the key and the file.</summary>
+    public static TrainingConfig Load(string path)
+    {
+        var config = YamlConfigReader.ReadFile<TrainingConfig>(path);
+        TrainingConfigRules.Validate(config, path);
+        return config;
+    }
+
+    /// <summary>Checks every value against the rules the cmdlet parameters use; throws ConfigInvalidValue naming the key.</summary>
+    public void Validate(string? source = null) => TrainingConfigRules.Validate(this, source);
 
     public string ToYaml() => Serializer.Serialize(this);
 

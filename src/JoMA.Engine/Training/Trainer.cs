@@ -49,6 +49,7 @@ public sealed class Trainer
 
     public static void Validate(TrainingConfig config)
     {
+        TrainingConfigRules.Validate(config);
         var t = config.Training;
         var d = config.Data;
         if (t.Epochs < 1) throw JomaException.Argument("EpochsNotPositive", $"-Epochs must be 1 or more (got {t.Epochs}).");

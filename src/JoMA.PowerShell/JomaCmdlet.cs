@@ -36,6 +36,7 @@ public abstract class JomaCmdlet : PSCmdlet
             JomaErrorKind.NotImplemented => ErrorCategory.NotImplemented,
             JomaErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
             JomaErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+            JomaErrorKind.WriteError => ErrorCategory.WriteError,
             _ => ErrorCategory.InvalidOperation,
         }, target);
 

@@ -123,9 +123,7 @@ public sealed class TrainingConfig
     /// <summary>Writes the YAML through a temporary file, so an interrupted write leaves no half-written config.</summary>
     public void Save(string path)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, ToYaml());
-        File.Move(temp, path, overwrite: true);
+        FileWrites.WriteAllText(path, ToYaml());
     }
 
     /// <summary>Makes the config's relative paths absolute against <paramref name="baseDirectory"/> (a config file's folder).</summary>

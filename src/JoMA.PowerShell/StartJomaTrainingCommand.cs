@@ -91,7 +91,7 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
                 TrainHierarchical(config, resume, progress, throttle, clock);
                 return;
             }
-            var trainer = new Trainer(config, resume, Force.IsPresent, WriteVerbose);
+            var trainer = new Trainer(config, resume, Force.IsPresent, WriteVerbose, WriteWarning);
             RunStoppable(() => trainer.Run(
                 snapshot =>
                 {

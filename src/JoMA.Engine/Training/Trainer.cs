@@ -22,13 +22,14 @@ public sealed class Trainer
     readonly TrainingConfig config;
     readonly RunFolder? folder;
     readonly bool resume;
-    readonly Action<string> log;
+    readonly Action<string> log, warn;
 
     /// <param name="config">The resolved experiment; its paths must be absolute.</param>
     /// <param name="resume">Continue the run in Training.OutputDirectory from its newest checkpoint.</param>
     /// <param name="force">Replace a run already in Training.OutputDirectory.</param>
-    public Trainer(TrainingConfig config, bool resume, bool force, Action<string>? log = null)
+    public Trainer(TrainingConfig config, bool resume, bool force, Action<string>? log = null, Action<string>? warn = null)
     {
+        this.warn = warn ?? (_ => { });
         this.config = config;
         this.resume = resume;
         this.log = log ?? (_ => { });
@@ -93,6 +94,7 @@ public sealed class Trainer
 
         // Data: streamed from disk, only token ids kept.
         var corpus = config.Data.Corpus is { } c ? WikitextCorpus.FromFolder(c) : WikitextCorpus.FromFiles(config.Data.TrainPath!, config.Data.ValidationPath);
+        foreach (var warning in corpus.EncodingWarnings) warn(warning);
         Vocabulary vocabulary;
         if (resume && folder is not null && File.Exists(folder.VocabularyPath)) vocabulary = Vocabulary.Load(folder.VocabularyPath);
         else

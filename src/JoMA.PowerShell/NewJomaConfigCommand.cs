@@ -12,6 +12,7 @@ public sealed class NewJomaConfigCommand : TrainingConfigCmdlet
 {
     /// <summary>Other keys by dotted path, e.g. @{ 'optimizer.lr' = 1e-3; 'model.layers' = 5 }.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigHashtableCompleter))]
     public System.Collections.Hashtable? Set { get; set; }
 
     protected override void EndProcessing()

@@ -97,3 +97,28 @@ Describe 'Import-JomaCheckpoint on a training run' {
         $e.Exception.Message | Should -BeLike '*Measure-JomaTokenAttention*'
     }
 }
+
+Describe 'UX found following the README and the help' {
+    It 'plots CSVs of the module''s own objects again after Import-Csv (<Name>)' -ForEach @(
+        @{ Name = 'dynamics samples'; Make = { Invoke-JomaDynamics -Mu 1, 2, 3 -Until 10 -SampleInterval 1 } }
+        @{ Name = 'sparsity rows'; Make = { Invoke-JomaDynamics -Mu 1, 2, 3 -Until 10 -SampleInterval 1 | Measure-AttentionSparsity } }
+        @{ Name = 'invariant samples'; Make = { Invoke-JomaJointDynamics -Steps 20 -SampleInterval 5 } }
+    ) {
+        $csv = Join-Path $TestDrive "$($Name -replace ' ', '-').csv"
+        & $Make | Export-Csv $csv
+        $png = Join-Path $TestDrive "$($Name -replace ' ', '-').png"
+        Import-Csv $csv | Export-JomaPlot $png
+        $png | Should -Exist
+    }
+
+    It 'offers config keys for New-JomaConfig -Set' {
+        $line = 'New-JomaConfig -Set '
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain "@{ 'optimizer.lr' = "
+    }
+
+    It 'shows nested statistics readably in Select-Object *' {
+        $text = Invoke-JomaDynamics -Mu 1, 2 -Until 2 -SampleInterval 1 | Measure-AttentionSparsity | Select-Object -First 1 * | Out-String
+        $text | Should -Not -Match 'JoMA\.Engine\.[A-Za-z.]+ \{'
+    }
+}

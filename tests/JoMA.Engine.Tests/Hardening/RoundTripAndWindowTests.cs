@@ -24,10 +24,10 @@ public class RoundTripAndWindowTests
     {
         Assert.IsType<AttentionSparsity>(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Step"] = "1", ["Layer"] = "0", ["Head"] = "-1", ["Entropy"] = "1", ["NormalizedEntropy"] = "0.5", ["TopMass"] = "0.9", ["Time"] = "" }));
         Assert.IsType<StableRankResult>(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Step"] = "1", ["Layer"] = "0", ["Matrix"] = "linear1", ["StableRank"] = "3" }));
-        var sample = Assert.IsType<Dynamics.JomaDynamicsSample>(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Time"] = "0.5", ["Step"] = "3", ["Entropy"] = "2", ["System"] = "NonlinearSoftmax", ["V"] = "System.Double[]" }));
+        var sample = Assert.IsType<JoMA.Engine.Dynamics.JomaDynamicsSample>(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Time"] = "0.5", ["Step"] = "3", ["Entropy"] = "2", ["System"] = "NonlinearSoftmax", ["V"] = "System.Double[]" }));
         Assert.Equal(0.5, sample.Time);
         Assert.Empty(sample.V);
-        Assert.IsType<Joint.JomaInvariantSample>(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Step"] = "3", ["Loss"] = "0.2", ["Correlation"] = "0.99" }));
+        Assert.IsType<JoMA.Engine.Joint.JomaInvariantSample>(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Step"] = "3", ["Loss"] = "0.2", ["Correlation"] = "0.99" }));
         Assert.Null(CsvRows.Rehydrate(new Dictionary<string, string?> { ["Name"] = "x" }));
     }
 

@@ -80,6 +80,17 @@ Describe 'File-system failures are WriteError ErrorRecords' {
     }
 }
 
+Describe 'Start-JomaTraining output folder failures' {
+    It 'an -OutputDirectory that cannot be created is a WriteError naming it' {
+        $file = Join-Path $TestDrive 'not-a-folder'
+        Set-Content $file 'x'
+        $e = (Get-ErrorOf -IncludeTerminating { Start-JomaTraining -Corpus $corpus -MaxSteps 1 -OutputDirectory $file }).Error
+        $e.FullyQualifiedErrorId | Should -BeLike 'WriteFailed,*'
+        $e.CategoryInfo.Category | Should -Be 'WriteError'
+        $e.Exception.Message | Should -BeLike "*$file*"
+    }
+}
+
 Describe 'Start-JomaTraining -WhatIf' {
     It 'does not train without -OutputDirectory either' {
         $clock = [Diagnostics.Stopwatch]::StartNew()

@@ -10,6 +10,8 @@ public enum JomaErrorKind
     ResourceUnavailable,
     InvalidOperation,
     LimitsExceeded,
+    /// <summary>The file system refused a write (read-only folder, full disk, permissions).</summary>
+    WriteError,
 }
 
 /// <summary>

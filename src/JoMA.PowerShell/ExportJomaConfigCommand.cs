@@ -44,7 +44,15 @@ public sealed class ExportJomaConfigCommand : JomaCmdlet
             }
         }
         if (!ShouldProcess(full, "Write training config")) return;
-        Config!.Save(full);
+        try
+        {
+            Config!.Save(full);
+        }
+        catch (JomaException e)
+        {
+            WriteJomaError(e, full);
+            return;
+        }
         if (PassThru) WriteObject(new FileInfo(full));
     }
 }

@@ -28,7 +28,15 @@ public sealed class ExportJomaLatentTreeCommand : JomaCmdlet
             return;
         }
         if (!ShouldProcess(full, "Write latent tree")) return;
-        LatentTreeFile.Save(LatentTree!, full);
+        try
+        {
+            LatentTreeFile.Save(LatentTree!, full);
+        }
+        catch (JomaException e)
+        {
+            WriteJomaError(e, full);
+            return;
+        }
         if (PassThru) WriteObject(new FileInfo(full));
     }
 }

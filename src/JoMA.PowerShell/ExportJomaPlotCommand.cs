@@ -82,7 +82,7 @@ public sealed class ExportJomaPlotCommand : JomaCmdlet
     protected override void ProcessRecord()
     {
         if (InputObject is null) return;
-        items.Add(new PlotItem(InputObject.BaseObject, GroupOf(InputObject)));
+        items.Add(new PlotItem(FromCsv(InputObject) ?? InputObject.BaseObject, GroupOf(InputObject)));
     }
 
     protected override void EndProcessing()
@@ -109,6 +109,19 @@ public sealed class ExportJomaPlotCommand : JomaCmdlet
             ThrowTerminating(e, full);
         }
         if (PassThru) WriteObject(new FileInfo(full));
+    }
+
+    /// <summary>A row of Import-Csv (text properties) turned back into the module object it was exported from; null for anything else.</summary>
+    static object? FromCsv(PSObject input)
+    {
+        if (input.BaseObject is not PSCustomObject) return null;
+        var row = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in input.Properties)
+        {
+            if (property.Value is not (string or null)) return null; // not a CSV row: every Import-Csv value is text
+            row[property.Name] = (string?)property.Value;
+        }
+        return CsvRows.Rehydrate(row);
     }
 
     /// <summary>The panel an object belongs to under -GroupBy: "Name = value" for a property, the value for a script block.</summary>

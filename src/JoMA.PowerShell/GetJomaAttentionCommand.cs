@@ -175,6 +175,7 @@ public sealed class GetJomaAttentionCommand : JomaCmdlet
 
         int total = extractor.WindowCount(ids.Length), done = 0;
         var clock = Stopwatch.StartNew();
+        var throttle = new ProgressThrottle();
         var progress = new ProgressRecord(2, "Get-JomaAttention", $"{checkpoint}: {ids.Length} tokens in {total} window(s) of {extractor.WindowLength}");
         foreach (var window in extractor.Windows(ids))
         {
@@ -182,7 +183,7 @@ public sealed class GetJomaAttentionCommand : JomaCmdlet
             progress.PercentComplete = 100 * done / total;
             progress.SecondsRemaining = done > 0 ? (int)(clock.Elapsed.TotalSeconds / done * (total - done)) : -1;
             progress.CurrentOperation = $"window {done + 1} of {total}";
-            WriteProgress(progress);
+            if (throttle.Due()) WriteProgress(progress);
             AttentionSample sample;
             try { sample = extractor.Run(done, window); }
             catch (JomaException e)

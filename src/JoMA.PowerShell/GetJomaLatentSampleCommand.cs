@@ -56,5 +56,9 @@ public sealed class GetJomaLatentSampleCommand : JomaCmdlet
         {
             throw new PipelineStoppedException();
         }
+        catch (JomaException e)
+        {
+            ThrowTerminating(e, full);
+        }
     }
 }

@@ -120,6 +120,8 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
     DynamicsConfig? config;
     int index;
     readonly Stopwatch progressClock = Stopwatch.StartNew();
+    readonly Stopwatch progressThrottle = new();
+    const int ProgressIntervalMs = 250;
 
     protected override void BeginProcessing()
     {
@@ -145,6 +147,7 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
             (problem, options) = Resolve();
             problem.Validate();
             options.Validate();
+            if (!SummaryOnly) options.ValidateSampleCount(problem.Dimension); // refused before anything is solved or allocated
         }
         catch (JomaException e)
         {
@@ -214,6 +217,8 @@ public sealed class InvokeJomaDynamicsCommand : JomaCmdlet, IDisposable
                     switch (item)
                     {
                         case ProgressNote note:
+                            if (progressThrottle.IsRunning && progressThrottle.ElapsedMilliseconds < ProgressIntervalMs) break;
+                            progressThrottle.Restart();
                             WriteProgress(new ProgressRecord(1, "Invoke-JomaDynamics", $"System {note.Index}")
                             {
                                 PercentComplete = (int)Math.Clamp(100 * note.Fraction, 0, 100),

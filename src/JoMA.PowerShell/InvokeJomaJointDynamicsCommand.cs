@@ -63,11 +63,13 @@ public sealed class InvokeJomaJointDynamicsCommand : JomaCmdlet
         };
         var progress = new ProgressRecord(1, "Invoke-JomaJointDynamics", $"{Variant}, seed {Seed}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var throttle = new ProgressThrottle();
         try
         {
             RunStoppable(() => JointDynamicsSimulation.Run(options, sample =>
             {
                 WriteObject(sample);
+                if (!throttle.Due(last: sample.Step >= Steps)) return;
                 progress.PercentComplete = (int)(100L * sample.Step / Steps);
                 if (sample.Step > 0) progress.SecondsRemaining = (int)(clock.Elapsed.TotalSeconds / sample.Step * (Steps - sample.Step));
                 progress.StatusDescription = $"step {sample.Step}/{Steps}, loss {sample.Loss:F4}, NC {sample.Correlation:F4}";

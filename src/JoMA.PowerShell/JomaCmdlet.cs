@@ -36,6 +36,7 @@ public abstract class JomaCmdlet : PSCmdlet
             JomaErrorKind.NotImplemented => ErrorCategory.NotImplemented,
             JomaErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
             JomaErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+            JomaErrorKind.WriteError => ErrorCategory.WriteError,
             _ => ErrorCategory.InvalidOperation,
         }, target);
 
@@ -45,6 +46,27 @@ public abstract class JomaCmdlet : PSCmdlet
 
     /// <summary>A user path resolved against the provider's current location ($PWD), not the process's.</summary>
     protected string ResolveFilePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>
+    /// Throttles a progress writer to a few updates a second (a rendered progress bar costs milliseconds per
+    /// update); <see cref="Due"/> is true for the first call, for <paramref name="last"/>, and then every 250 ms.
+    /// </summary>
+    protected sealed class ProgressThrottle
+    {
+        public const int IntervalMs = 250;
+        readonly System.Diagnostics.Stopwatch since = new();
+
+        public bool Due(bool last = false)
+        {
+            if (since.IsRunning && since.ElapsedMilliseconds < IntervalMs && !last) return false;
+            since.Restart();
+            return true;
+        }
+    }
+
+    /// <summary>Seconds left from the whole run's average pace (stable, unlike a per-step rate); -1 before any progress.</summary>
+    protected static int SecondsRemaining(TimeSpan elapsed, double done, double total) =>
+        done > 0 && total >= done ? (int)Math.Min(int.MaxValue, elapsed.TotalSeconds / done * (total - done)) : -1;
 
     /// <summary>Runs engine work, turning cancellation (Ctrl-C, Stop()) into a pipeline stop.</summary>
     protected void RunStoppable(Action action)

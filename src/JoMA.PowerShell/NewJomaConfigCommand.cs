@@ -12,6 +12,7 @@ public sealed class NewJomaConfigCommand : TrainingConfigCmdlet
 {
     /// <summary>Other keys by dotted path, e.g. @{ 'optimizer.lr' = 1e-3; 'model.layers' = 5 }.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigHashtableCompleter))]
     public System.Collections.Hashtable? Set { get; set; }
 
     protected override void EndProcessing()
@@ -22,6 +23,7 @@ public sealed class NewJomaConfigCommand : TrainingConfigCmdlet
             foreach (System.Collections.DictionaryEntry entry in Set ?? new System.Collections.Hashtable())
                 config.Set(entry.Key.ToString()!, entry.Value is PSObject p ? p.BaseObject : entry.Value);
             ApplyOverrides(config);
+            config.Validate();
         }
         catch (JomaException e)
         {

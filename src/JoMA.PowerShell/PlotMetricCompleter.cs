@@ -30,3 +30,24 @@ public sealed class ConfigKeyCompleter : IArgumentCompleter
             .Where(k => k.StartsWith(wordToComplete.Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
             .Select(k => new CompletionResult(k, k, CompletionResultType.ParameterValue, k));
 }
+
+/// <summary>
+/// Tab completion for hashtables of config keys (New-JomaConfig -Set, Start-JomaSweep -Grid): `-Set <Tab>` offers
+/// `@{ 'optimizer.lr' = ` for every key; inside the hashtable (`@{ 'opt<Tab>`, where PowerShell asks the parameter's
+/// completer) the quoted keys themselves.
+/// </summary>
+public sealed class ConfigHashtableCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var word = wordToComplete.Trim();
+        bool opening = word.Length == 0 || word.StartsWith("@{", StringComparison.Ordinal);
+        var prefix = (opening ? word.TrimStart('@', '{') : word).Trim().Trim('\'', '"');
+        foreach (var key in JoMA.Engine.Config.TrainingConfig.KeyPaths().Where(k => k.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            var text = opening ? $"@{{ '{key}' = " : $"'{key}'";
+            yield return new CompletionResult(text, key, CompletionResultType.ParameterValue, key);
+        }
+    }
+}

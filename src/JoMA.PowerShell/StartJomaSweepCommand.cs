@@ -28,6 +28,7 @@ public sealed class StartJomaSweepCommand : JomaCmdlet
     public TrainingConfig? Config { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigHashtableCompleter))]
     public Hashtable? Grid { get; set; }
 
     [Parameter(Mandatory = true)]

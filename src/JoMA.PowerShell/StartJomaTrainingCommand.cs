@@ -76,7 +76,8 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
 
         var output = config.Training.OutputDirectory;
         var action = resume ? "Resume training from the newest checkpoint" : Force ? "Train a model, replacing the run there" : "Train a model and write checkpoints";
-        if (output is not null && !ShouldProcess(output, action)) return;
+        // -WhatIf never trains, with or without a folder to write.
+        if (!ShouldProcess(output ?? "a model in memory (no -OutputDirectory: nothing written)", output is null ? "Train a model" : action)) return;
         if (output is null) WriteVerbose("No -OutputDirectory: nothing is written to disk (no checkpoints, no resume).");
 
         EnsureTorch();
@@ -90,7 +91,7 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
                 TrainHierarchical(config, resume, progress, throttle, clock);
                 return;
             }
-            var trainer = new Trainer(config, resume, Force.IsPresent, WriteVerbose);
+            var trainer = new Trainer(config, resume, Force.IsPresent, WriteVerbose, WriteWarning);
             RunStoppable(() => trainer.Run(
                 snapshot =>
                 {
@@ -112,6 +113,14 @@ public sealed class StartJomaTrainingCommand : TrainingConfigCmdlet
         catch (JomaException e)
         {
             ThrowTerminating(e, output);
+        }
+        catch (PipelineStoppedException)
+        {
+            // Write* no longer works once the pipeline stops; the host still shows a line.
+            Host.UI.WriteWarningLine(output is null
+                ? "Start-JomaTraining was interrupted. Nothing was written (no -OutputDirectory), so there is nothing to resume."
+                : $"Start-JomaTraining was interrupted. Completed checkpoints stay in '{output}'; continue with: Start-JomaTraining -ResumeFrom '{output}'");
+            throw;
         }
         finally
         {

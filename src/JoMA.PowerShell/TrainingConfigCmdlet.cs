@@ -24,15 +24,15 @@ public abstract class TrainingConfigCmdlet : JomaCmdlet
     [Parameter] public string? ValidationPath { get; set; }
     [Parameter] [ValidateRange(1, int.MaxValue)] public int MinFrequency { get; set; }
     [Parameter] [ValidateRange(2, int.MaxValue)] public int MaxVocabulary { get; set; }
-    [Parameter] [ValidateRange(1, 1_000_000)] public int BatchSize { get; set; }
-    [Parameter] [ValidateRange(1, 1_000_000)] public int EvalBatchSize { get; set; }
-    [Parameter] [ValidateRange(1, 100_000)] public int Bptt { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxBatchSize)] public int BatchSize { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxBatchSize)] public int EvalBatchSize { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxBptt)] public int Bptt { get; set; }
 
-    [Parameter] [ValidateRange(1, 1000)] public int Layers { get; set; }
-    [Parameter] [ValidateRange(1, 1024)] public int Heads { get; set; }
-    [Parameter] [ValidateRange(1, 1_000_000)] public int ModelDimension { get; set; }
-    [Parameter] [ValidateRange(1, 10_000_000)] public int FeedForwardDimension { get; set; }
-    [Parameter] [ValidateRange(0.0, 0.999)] public double Dropout { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxLayers)] public int Layers { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxHeads)] public int Heads { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxModelDimension)] public int ModelDimension { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxFeedForwardDimension)] public int FeedForwardDimension { get; set; }
+    [Parameter] [ValidateRange(0.0, TrainingConfigRules.MaxDropout)] public double Dropout { get; set; }
     [Parameter] public SwitchParameter PreLayerNorm { get; set; }
     [Parameter] public FeedForwardActivation Activation { get; set; }
     [Parameter] public SwitchParameter TiedDecoder { get; set; }
@@ -46,10 +46,10 @@ public abstract class TrainingConfigCmdlet : JomaCmdlet
     [Parameter] public ScheduleName Schedule { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int WarmupSteps { get; set; }
 
-    [Parameter] [ValidateRange(1, 100_000)] public int Epochs { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxEpochs)] public int Epochs { get; set; }
     [Parameter] [Alias("Steps")] [ValidateRange(1, long.MaxValue)] public long MaxSteps { get; set; }
     [Parameter] [ValidateRange(1, int.MaxValue)] public int EvaluateEvery { get; set; }
-    [Parameter] [ValidateRange(1, 10_000)] public int ProbeWindows { get; set; }
+    [Parameter] [ValidateRange(1, TrainingConfigRules.MaxProbeWindows)] public int ProbeWindows { get; set; }
     [Parameter] public string? OutputDirectory { get; set; }
     [Parameter] [ValidateRange(1, int.MaxValue)] public int KeepLast { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int KeepEvery { get; set; }

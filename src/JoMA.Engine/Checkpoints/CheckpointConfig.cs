@@ -131,7 +131,48 @@ public sealed record CheckpointConfig
     static bool? Bool(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
-    static int Int(JsonElement root, string name, string path) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i
-            : throw Invalid(path, $"the integer field '{name}' is missing");
+    static int Int(JsonElement root, string name, string path)
+    {
+        if (!root.TryGetProperty(name, out var v))
+        {
+            var near = root.ValueKind == JsonValueKind.Object
+                ? root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => EditDistance(n, name) <= 2) : null;
+            throw Invalid(path, near is null ? $"the integer field '{name}' is missing"
+                : $"the integer field '{name}' is missing; '{near}' looks like a misspelling of it");
+        }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i)) return i;
+        var found = v.ValueKind switch
+        {
+            JsonValueKind.Number => $"{v.GetRawText()}, which is not a whole number of at most {int.MaxValue}",
+            JsonValueKind.String => $"the text \"{v.GetString()}\" (write the number without quotes)",
+            JsonValueKind.Null => "null",
+            _ => $"a {v.ValueKind.ToString().ToLowerInvariant()}",
+        };
+        throw Invalid(path, $"the field '{name}' must be a whole number but is {found}");
+    }
+
+    static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>
+    /// A lower bound on the parameters this config describes, computed without allocating anything (the layout's
+    /// per-tensor table of a config claiming 10^9 layers would itself exhaust memory).
+    /// </summary>
+    public double MinimumParameters()
+    {
+        double h = HiddenSize, f = IntermediateSize, v = VocabSize;
+        double perLayer = Architecture == CheckpointArchitecture.GptNeoX
+            ? 4 * h + (3 * h * h + 3 * h) + (h * h + h) + (f * h + f) + (h * f + h)
+            : 4 * (h * h + h) + 4 * h + (f * h + f) + (h * f + h);
+        double embeddings = Architecture == CheckpointArchitecture.GptNeoX ? v * h : v * WordEmbedProjectionDim + (MaxPositionEmbeddings + 2.0) * h;
+        return (double)Layers * perLayer + embeddings;
+    }
 }

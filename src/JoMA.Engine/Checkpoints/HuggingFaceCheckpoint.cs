@@ -68,14 +68,48 @@ public sealed class HuggingFaceCheckpoint
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
             throw new JomaException("CheckpointFolderNotFound", JomaErrorKind.ObjectNotFound, $"Checkpoint folder '{folder}' does not exist.");
+        if (!File.Exists(Path.Combine(folder, ConfigFileName)) && RunCheckpointOf(folder) is { } run)
+            throw new JomaException("CheckpointIsTrainingRun", JomaErrorKind.InvalidArgument,
+                $"'{folder}' is a Start-JomaTraining run{(run == folder ? "" : " checkpoint")}, not a Hugging Face model folder (it has no config.json). " +
+                $"Import-JomaCheckpoint opens Pythia/OPT checkpoints only. For a run's own checkpoints use Measure-JomaTokenAttention -Path '{run}' " +
+                "(attention of every checkpoint), or the snapshots Start-JomaTraining streams (Measure-AttentionSparsity, Measure-JomaStableRank).");
         var config = CheckpointConfig.Read(Path.Combine(folder, ConfigFileName));
         var chosen = format == CheckpointWeightFormat.Auto ? DetectFormat(folder) : format;
         var paths = chosen == CheckpointWeightFormat.Safetensors
             ? WeightPaths(folder, SafetensorsFileName, SafetensorsIndexFileName)
             : WeightPaths(folder, PyTorchBinFileName, PyTorchBinIndexFileName);
         var files = paths.Select(p => new CheckpointWeightFile(p)).ToList();
+        CheckSizeAgainstWeights(folder, config, files);
         var headers = chosen == CheckpointWeightFormat.Safetensors ? paths.Select(SafetensorsFile.Open).ToList() : new List<SafetensorsFile>();
         return new HuggingFaceCheckpoint(folder, config, chosen, files, headers);
+    }
+
+    /// <summary>
+    /// Refuses a config.json that describes more parameters than the weight files can hold (at 2 bytes each, the
+    /// smallest stored dtype), before anything is allocated: an edited or mismatched config must not exhaust memory.
+    /// </summary>
+    static void CheckSizeAgainstWeights(string folder, CheckpointConfig config, IReadOnlyList<CheckpointWeightFile> files)
+    {
+        double stored = files.Sum(f => (double)f.Bytes);
+        double needed = config.MinimumParameters() * 2;
+        if (needed > stored * 1.01 + (1 << 20))
+            throw new JomaException("CheckpointConfigTooLarge", JomaErrorKind.LimitsExceeded,
+                $"'{Path.Combine(folder, ConfigFileName)}' describes a model of at least {config.MinimumParameters():0.###e0} parameters " +
+                $"({config.Layers} layers, hidden size {config.HiddenSize}; at least {Size(needed)} at 16 bits), but its weight files hold only {Size(stored)}. " +
+                "The config does not belong to these weights (edited, or from another model); nothing was loaded. Restore the model's own config.json.");
+    }
+
+    static string Size(double bytes) => bytes >= 1e12 ? $"{bytes / 1e12:0.#} TB" : bytes >= 1e9 ? $"{bytes / 1e9:0.#} GB" : bytes >= 1e6 ? $"{bytes / 1e6:0.#} MB" : $"{bytes / 1e3:0.#} kB";
+
+    /// <summary>The run folder when <paramref name="folder"/> is a training run or one of its checkpoints (state.json beside model.safetensors); else null.</summary>
+    static string? RunCheckpointOf(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, "config.yaml")) && Directory.Exists(Path.Combine(folder, "checkpoints"))) return folder;
+        if (File.Exists(Path.Combine(folder, "state.json")) && File.Exists(Path.Combine(folder, SafetensorsFileName)))
+            return Path.GetDirectoryName(Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar))) ?? folder;
+        if (Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)) == "checkpoints" && File.Exists(Path.Combine(Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar))!, "config.yaml")))
+            return Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar));
+        return null;
     }
 
     static CheckpointWeightFormat DetectFormat(string folder)

@@ -107,16 +107,23 @@ public sealed class TrainingConfig
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
         .Build();
 
-    public static TrainingConfig Load(string path) => YamlConfigReader.ReadFile<TrainingConfig>(path);
+    /// <summary>Reads a config file and checks every value (<see cref="TrainingConfigRules"/>); a bad value is an error naming the key and the file.</summary>
+    public static TrainingConfig Load(string path)
+    {
+        var config = YamlConfigReader.ReadFile<TrainingConfig>(path);
+        TrainingConfigRules.Validate(config, path);
+        return config;
+    }
+
+    /// <summary>Checks every value against the rules the cmdlet parameters use; throws ConfigInvalidValue naming the key.</summary>
+    public void Validate(string? source = null) => TrainingConfigRules.Validate(this, source);
 
     public string ToYaml() => Serializer.Serialize(this);
 
     /// <summary>Writes the YAML through a temporary file, so an interrupted write leaves no half-written config.</summary>
     public void Save(string path)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, ToYaml());
-        File.Move(temp, path, overwrite: true);
+        FileWrites.WriteAllText(path, ToYaml());
     }
 
     /// <summary>Makes the config's relative paths absolute against <paramref name="baseDirectory"/> (a config file's folder).</summary>

@@ -42,6 +42,10 @@ public sealed record DynamicsProblem
             throw JomaException.Argument($"{name}Missing",
                 $"The {System} system needs -{name} (one value per component){(System == DynamicsSystemKind.Linear ? "" : " or -RandomMu M")}.");
         RequireFinite(name, targets);
+        if (Mu is { Length: > 0 } && Delta is { Length: > 0 } && Mu.Length != Delta.Length)
+            throw JomaException.Argument("DimensionMismatch",
+                $"-Mu has {Mu.Length} values but -Delta has {Delta.Length}; they describe the same components, so give both the same length " +
+                $"(the {System} system uses -{name}; drop the other one).");
         if (InitialValue is { Length: > 0 })
         {
             RequireFinite("InitialValue", InitialValue);

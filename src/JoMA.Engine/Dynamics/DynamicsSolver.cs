@@ -19,6 +19,7 @@ public static class DynamicsSolver
     {
         problem.Validate();
         options.Validate();
+        if (onSample is not null) options.ValidateSampleCount(problem.Dimension);
         return options.Method == IntegrationMethod.Euler
             ? SolveEuler(problem, options, onSample, index, cancellation)
             : SolveDormandPrince(problem, options, onSample, index, cancellation);
@@ -44,7 +45,7 @@ public static class DynamicsSolver
         var y0 = VectorMath.Padded(problem.ResolvedInitialValue());
         double until = options.Until!.Value;
         var stepper = new DormandPrinceStepper(system, y0, until, options);
-        var schedule = SampleSchedule(options, until);
+        var schedule = onSample is null ? null : SampleSchedule(options, until);
         int nextSample = 0;
         var scratch = new double[y0.Length];
         var scratchRate = new double[y0.Length];

@@ -42,6 +42,9 @@ public sealed record SolverOptions
                 throw JomaException.Argument("EulerLengthMissing", "-Method Euler needs -Steps N or -Until t to know how long to run.");
             if (Steps is < 0)
                 throw JomaException.Argument("StepsNegative", $"-Steps must be 0 or more (got {Steps}).");
+            if (Steps is null && Until / StepSize > int.MaxValue)
+                throw new JomaException("StepCountTooLarge", JomaErrorKind.LimitsExceeded,
+                    $"-Until {Until} at -StepSize {StepSize} is {Until / StepSize:N0} Euler updates; at most {int.MaxValue:N0} fit. Use a larger -StepSize or a shorter -Until.");
         }
         else
         {
@@ -65,6 +68,34 @@ public sealed record SolverOptions
                 if (!double.IsFinite(t) || t < 0 || t > end * (1 + 1e-12))
                     throw JomaException.Argument("SampleTimeOutOfRange", $"-SampleTime {t} is outside [0, {end}].");
         }
+    }
+
+    /// <summary>The most samples one system may be asked for; beyond it a request is refused before anything is solved.</summary>
+    public const long MaxSamples = 10_000_000;
+
+    /// <summary>How many samples the sampling settings ask for (null: one per accepted solver step, not known in advance).</summary>
+    public long? PlannedSamples()
+    {
+        if (SampleTimes is { Length: > 0 } times) return times.Length;
+        double end = EndTime;
+        if (SampleInterval is { } dt)
+        {
+            if (Method == IntegrationMethod.Euler) dt = Math.Max(1, Math.Round(dt / StepSize!.Value)) * StepSize!.Value;
+            double count = Math.Floor(end / dt) + 2;
+            return count >= long.MaxValue ? long.MaxValue : (long)count;
+        }
+        return Method == IntegrationMethod.Euler ? EulerSteps + 1L : null;
+    }
+
+    /// <summary>Refuses (SampleCountTooLarge) a request for more than <see cref="MaxSamples"/> samples, with what it would cost.</summary>
+    public void ValidateSampleCount(int dimension)
+    {
+        Validate();
+        if (PlannedSamples() is not { } n || n <= MaxSamples) return;
+        double bytes = (double)n * (2 * 8.0 * Math.Max(1, dimension) + 150);
+        throw new JomaException("SampleCountTooLarge", JomaErrorKind.LimitsExceeded,
+            $"The sampling settings ask for {n:N0} samples of one system (about {bytes / 1e9:N1} GB if kept, for example by Export-Csv or a variable); " +
+            $"the limit is {MaxSamples:N0}. Use a larger -SampleInterval, a shorter -Until, a list of -SampleTime values, or -SummaryOnly.");
     }
 
     /// <summary>Euler's update count: Steps, or round(Until/StepSize).</summary>

@@ -10,8 +10,7 @@ public static class LatentSampleFile
 {
     public static void Write(string path, IEnumerable<LatentSample> samples)
     {
-        var temp = path + ".partial";
-        try
+        FileWrites.WriteAtomically(path, temp =>
         {
             using (var writer = new StreamWriter(temp))
             {
@@ -21,11 +20,6 @@ public static class LatentSampleFile
                         ["tokens"] = s.Tokens.ToArray(), ["label"] = s.Label, ["active_latents"] = s.ActiveLatents.Select(l => l.ToArray()).ToArray(),
                     }));
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 }

@@ -41,9 +41,7 @@ public static class LatentTreeFile
     /// <summary>Writes through a temporary file, so an interrupted write leaves no half-written tree.</summary>
     public static void Save(LatentTree tree, string path)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, ToJson(tree));
-        File.Move(temp, path, overwrite: true);
+        FileWrites.WriteAllText(path, ToJson(tree));
     }
 
     public static LatentTree Load(string path)

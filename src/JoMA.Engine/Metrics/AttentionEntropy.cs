@@ -24,15 +24,21 @@ public static class AttentionEntropy
         }
         double h = Vector256.Sum(sum);
         for (; k < p.Length; k++) h -= p[k] * Math.Log(p[k] + Epsilon);
-        return h;
+        return NonNegative(h);
     }
 
     public static double Of(ReadOnlySpan<float> p)
     {
         double h = 0;
         foreach (var pk in p) h -= pk * Math.Log(pk + Epsilon);
-        return h;
+        return NonNegative(h);
     }
+
+    /// <summary>
+    /// The ε inside the logarithm makes a one-hot row's entropy −ln(1 + ε) ≈ −1e−8; an entropy is never below 0,
+    /// and never prints as −0 or −1e−8.
+    /// </summary>
+    public static double NonNegative(double h) => h > 0 ? h : 0.0;
 
     /// <summary>
     /// ∂H/∂s for p = softmax(s): p_k (g_k − Σ_j p_j g_j), where g = ∂H/∂p = −ln(p + ε) − p/(p + ε).

@@ -7,6 +7,10 @@ namespace JoMA.Engine.Metrics;
 public sealed record AttentionRowStatistics(double Entropy, double MaxEntropy, double NormalizedEntropy, double EffectiveSupport, double TopMass, long Rows)
 {
     /// <summary>How far a row's sum may be from 1 before it is refused as not a distribution.</summary>
+    /// <summary>Readable in Select-Object * and Format-List (not a record dump).</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"H {Entropy:G4} ({NormalizedEntropy:G3} of max), top {TopMass:G3}, {Rows} rows");
+
     public const double NormalizationTolerance = 1e-3;
 
     /// <summary>Accumulates rows one at a time, so maps never need to be held whole.</summary>

@@ -31,6 +31,10 @@ public sealed class AttentionSample
     public LayerAttentionStatistics[] Statistics { get; init; } = Array.Empty<LayerAttentionStatistics>();
 
     /// <summary>The [Length, Length] map of one layer (index into <see cref="Layers"/> by layer number), head and sequence.</summary>
+    /// <summary>Readable in Select-Object * and Format-List: what the sample is, not its type name.</summary>
+    public override string ToString() =>
+        $"{Run ?? Model ?? Source ?? "attention"}{(Step is { } step ? $" step {step}" : "")}: {Layers.Length} layer(s) × {Heads} head(s), {Length} tokens";
+
     public double[,] Map(int layer, int head, int sequence = 0)
     {
         int index = Array.IndexOf(Layers, layer);

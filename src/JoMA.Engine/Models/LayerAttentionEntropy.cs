@@ -8,4 +8,8 @@ namespace JoMA.Engine.Models;
 public sealed record LayerAttentionEntropy(int Layer, double[] PerHead)
 {
     public double Mean => PerHead.Average();
+
+    /// <summary>Readable in Select-Object * (not a record dump with System.Double[]).</summary>
+    public override string ToString() =>
+        $"layer {Layer}: {string.Join(", ", PerHead.Select(h => h.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}";
 }

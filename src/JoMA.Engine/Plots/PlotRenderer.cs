@@ -14,16 +14,11 @@ public static class PlotRenderer
 
     public static void Save(PlotFigure figure, string path, PlotFormat format, int width, int height)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        FileWrites.WriteAtomically(path, temp =>
         {
-            using (var stream = File.Create(temp)) Write(figure, stream, format, width, height);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            using var stream = File.Create(temp);
+            Write(figure, stream, format, width, height);
+        });
     }
 
     public static void Write(PlotFigure figure, Stream stream, PlotFormat format, int width, int height)

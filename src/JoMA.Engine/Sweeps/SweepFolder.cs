@@ -36,10 +36,13 @@ public sealed class SweepFolder
             if (!force)
                 throw new JomaException("SweepConfigChanged", JomaErrorKind.InvalidOperation,
                     $"'{Path}' holds a sweep with a different base config. Use another -OutputDirectory, or -Force to replace that sweep and its trials.");
-            Directory.Delete(TrialsPath, recursive: true);
-            File.Delete(TrialListPath);
+            FileWrites.Guard(Path, () =>
+            {
+                Directory.Delete(TrialsPath, recursive: true);
+                File.Delete(TrialListPath);
+            });
         }
-        Directory.CreateDirectory(TrialsPath);
+        FileWrites.Guard(Path, () => Directory.CreateDirectory(TrialsPath));
         WriteAtomically(ConfigPath, baseYaml);
 
         var ids = ReadTrialIds().ToList();
@@ -50,7 +53,7 @@ public sealed class SweepFolder
             if (index < 0) { ids.Add(trial.Id); index = ids.Count - 1; }
             var folder = Trial(trial.Id);
             var record = new SweepTrialRecord { Id = trial.Id, Index = index, Name = trial.Name, Values = trial.Values.ToDictionary(v => v.Key, v => v.Value) };
-            Directory.CreateDirectory(folder.Path);
+            FileWrites.Guard(folder.Path, () => Directory.CreateDirectory(folder.Path));
             if (!File.Exists(folder.Run.ConfigPath))
             {
                 var config = trial.Config.Clone();
@@ -88,12 +91,10 @@ public sealed class SweepFolder
     public IReadOnlyList<string> ReadSlurmJobs() =>
         File.Exists(SlurmJobsPath) ? File.ReadAllLines(SlurmJobsPath).Where(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList() : Array.Empty<string>();
 
-    public void RecordSlurmJob(string jobId) => File.AppendAllText(SlurmJobsPath, jobId + "\n");
+    public void RecordSlurmJob(string jobId) => FileWrites.Guard(SlurmJobsPath, () => File.AppendAllText(SlurmJobsPath, jobId + "\n"));
 
     public static void WriteAtomically(string path, string text)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
+        FileWrites.WriteAllText(path, text);
     }
 }

@@ -55,9 +55,7 @@ public sealed class Vocabulary
     /// <summary>Writes one token per line (id = line number), via a temporary file so a crash leaves no half-written file.</summary>
     public void Save(string path)
     {
-        var temp = path + ".tmp";
-        File.WriteAllLines(temp, Tokens);
-        File.Move(temp, path, overwrite: true);
+        FileWrites.WriteAtomically(path, temp => File.WriteAllLines(temp, Tokens));
     }
 
     /// <summary>Ids of a whole text, streamed line by line; empty lines contribute nothing (as the reference drops them).</summary>

@@ -15,6 +15,9 @@ public sealed class WikitextCorpus
         TestPath = testPath;
     }
 
+    /// <summary>Where a split is not valid UTF-8 (binary bytes, Latin-1 text): one line per file, naming the file and line.</summary>
+    public IReadOnlyList<string> EncodingWarnings { get; private set; } = Array.Empty<string>();
+
     public string TrainPath { get; }
     public string ValidationPath { get; }
     public string? TestPath { get; }
@@ -49,7 +52,44 @@ public sealed class WikitextCorpus
         foreach (var (name, path) in new[] { ("training", corpus.TrainPath), ("validation", corpus.ValidationPath) })
             if (!Lines(path).Any(line => BasicEnglishTokenizer.Tokenize(line).Length > 0))
                 throw new JomaException("CorpusEmpty", JomaErrorKind.InvalidData, $"The {name} text '{path}' holds no tokens.");
+        corpus.EncodingWarnings = new[] { corpus.TrainPath, corpus.ValidationPath }.Distinct()
+            .Select(p => FirstInvalidUtf8Line(p) is { } line
+                ? $"'{p}', line {line}: not valid UTF-8 (binary data, or text in another encoding such as Latin-1). Those bytes become U+FFFD and train as one odd token; convert the file to UTF-8 (iconv -f latin1 -t utf-8)."
+                : null)
+            .OfType<string>().ToList();
         return corpus;
+    }
+
+    /// <summary>The 1-based number of the first line that is not valid UTF-8 or holds a NUL byte (binary); null when the file is clean.</summary>
+    public static long? FirstInvalidUtf8Line(string path)
+    {
+        using var file = File.OpenRead(path);
+        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+        var buffer = new byte[1 << 16];
+        var pending = new List<byte>();
+        long line = 1;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            int start = 0;
+            for (int i = 0; i < read; i++)
+            {
+                if (buffer[i] != (byte)'\n') continue;
+                if (!LineValid(pending, buffer.AsSpan(start, i - start))) return line;
+                pending.Clear();
+                start = i + 1;
+                line++;
+            }
+            pending.AddRange(buffer.AsSpan(start, read - start).ToArray());
+        }
+        return pending.Count > 0 && !LineValid(pending, default) ? line : null;
+    }
+
+    static bool LineValid(List<byte> head, ReadOnlySpan<byte> tail)
+    {
+        byte[] bytes = head.Count == 0 ? tail.ToArray() : [.. head, .. tail.ToArray()];
+        return bytes.AsSpan().IndexOf((byte)0) < 0 && System.Text.Unicode.Utf8.IsValid(bytes);
     }
 
     /// <summary>The lines of a split, streamed; a .gz file is decompressed on the fly.</summary>

@@ -53,6 +53,7 @@ public sealed class HierarchicalTrainer
 
     public static void Validate(TrainingConfig config, bool treeGiven)
     {
+        TrainingConfigRules.Validate(config);
         if (!treeGiven && config.Hierarchy.Tree is null) throw MissingTree();
         var t = config.Training;
         if (t.MaxSteps is null) throw JomaException.Argument("StepsMissing", "The hierarchical task trains for a number of steps, not epochs: give -Steps (for example -Steps 10000).");

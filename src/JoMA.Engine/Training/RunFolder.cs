@@ -38,10 +38,13 @@ public sealed class RunFolder
             if (!force)
                 throw new JomaException("RunExists", JomaErrorKind.InvalidOperation,
                     $"'{Path}' already holds a training run. Use -ResumeFrom to continue it, -Force to replace it, or another -OutputDirectory.");
-            foreach (var file in new[] { ConfigPath, VocabularyPath, MetricsPath, TreePath }) File.Delete(file);
-            if (Directory.Exists(CheckpointsPath)) Directory.Delete(CheckpointsPath, recursive: true);
+            FileWrites.Guard(Path, () =>
+            {
+                foreach (var file in new[] { ConfigPath, VocabularyPath, MetricsPath, TreePath }) File.Delete(file);
+                if (Directory.Exists(CheckpointsPath)) Directory.Delete(CheckpointsPath, recursive: true);
+            });
         }
-        Directory.CreateDirectory(CheckpointsPath);
+        FileWrites.Guard(Path, () => Directory.CreateDirectory(CheckpointsPath));
     }
 
     public string CheckpointFolder(long step) => System.IO.Path.Combine(CheckpointsPath, $"step-{step:D8}");
@@ -56,15 +59,19 @@ public sealed class RunFolder
         state = state with { RngState = CaptureRngState() };
         var final = CheckpointFolder(state.Step);
         var partial = final + PartialSuffix;
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
-        model.save_safetensors(System.IO.Path.Combine(partial, ModelFile));
-        optimizer.save_py(System.IO.Path.Combine(partial, OptimizerFile));
-        var files = new[] { ModelFile, OptimizerFile }.ToDictionary(f => f, f => Sha256(System.IO.Path.Combine(partial, f)));
-        File.WriteAllText(System.IO.Path.Combine(partial, StateFile), JsonSerializer.Serialize(state with { Files = files }, Json));
-        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-        Directory.Move(partial, final);
-        Prune(keepLast, keepEvery);
+        // A failure (full disk, read-only folder) or an interruption deletes the .partial folder: nothing half-written stays on disk.
+        FileWrites.Guard(final, () =>
+        {
+            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+            Directory.CreateDirectory(partial);
+            model.save_safetensors(System.IO.Path.Combine(partial, ModelFile));
+            optimizer.save_py(System.IO.Path.Combine(partial, OptimizerFile));
+            var files = new[] { ModelFile, OptimizerFile }.ToDictionary(f => f, f => Sha256(System.IO.Path.Combine(partial, f)));
+            File.WriteAllText(System.IO.Path.Combine(partial, StateFile), JsonSerializer.Serialize(state with { Files = files }, Json));
+            if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+            Directory.Move(partial, final);
+        }, partial);
+        FileWrites.Guard(CheckpointsPath, () => Prune(keepLast, keepEvery));
         return final;
     }
 
@@ -199,11 +206,14 @@ public sealed class RunFolder
     public void AppendMetricsLine(object record)
     {
         var line = JsonSerializer.Serialize(record);
-        using var stream = new FileStream(MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
-        using var writer = new StreamWriter(stream);
-        writer.WriteLine(line);
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
+        FileWrites.Guard(MetricsPath, () =>
+        {
+            using var stream = new FileStream(MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using var writer = new StreamWriter(stream);
+            writer.WriteLine(line);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        });
     }
 
     /// <summary>Drops metrics lines written after <paramref name="step"/> (an evaluation whose checkpoint was lost).</summary>
@@ -215,9 +225,7 @@ public sealed class RunFolder
             using var doc = JsonDocument.Parse(line);
             return doc.RootElement.GetProperty("Step").GetInt64() <= step;
         }).ToArray();
-        var temp = MetricsPath + ".tmp";
-        File.WriteAllLines(temp, kept);
-        File.Move(temp, MetricsPath, overwrite: true);
+        FileWrites.WriteAtomically(MetricsPath, temp => File.WriteAllLines(temp, kept));
     }
 
     static string Sha256(string path)

@@ -22,13 +22,14 @@ public sealed class Trainer
     readonly TrainingConfig config;
     readonly RunFolder? folder;
     readonly bool resume;
-    readonly Action<string> log;
+    readonly Action<string> log, warn;
 
     /// <param name="config">The resolved experiment; its paths must be absolute.</param>
     /// <param name="resume">Continue the run in Training.OutputDirectory from its newest checkpoint.</param>
     /// <param name="force">Replace a run already in Training.OutputDirectory.</param>
-    public Trainer(TrainingConfig config, bool resume, bool force, Action<string>? log = null)
+    public Trainer(TrainingConfig config, bool resume, bool force, Action<string>? log = null, Action<string>? warn = null)
     {
+        this.warn = warn ?? (_ => { });
         this.config = config;
         this.resume = resume;
         this.log = log ?? (_ => { });
@@ -49,6 +50,7 @@ public sealed class Trainer
 
     public static void Validate(TrainingConfig config)
     {
+        TrainingConfigRules.Validate(config);
         var t = config.Training;
         var d = config.Data;
         if (t.Epochs < 1) throw JomaException.Argument("EpochsNotPositive", $"-Epochs must be 1 or more (got {t.Epochs}).");
@@ -77,6 +79,27 @@ public sealed class Trainer
         };
     }
 
+    /// <summary>
+    /// A bptt longer than the text is cut to the text (said, not silent); a window whose attention cannot fit in memory
+    /// (batch × heads × length² per layer, kept for the backward pass) is refused before the model is built, with the estimate.
+    /// </summary>
+    public static void CheckWindowFits(TrainingConfig config, LanguageModelBatches train, LanguageModelBatches validation, Action<string> warn)
+    {
+        var d = config.Data; var m = config.Model;
+        long length = Math.Min(d.Bptt, Math.Max(1, train.Rows - 1));
+        if (d.Bptt > train.Rows - 1)
+            warn($"-Bptt {d.Bptt} is longer than the training text allows at -BatchSize {d.BatchSize} ({train.Rows} rows per column): every window is {length} tokens long, one window per epoch. Use a smaller -Bptt or -BatchSize.");
+        // Scores, probabilities and their gradients (float32) of every layer live until the backward pass.
+        double attention = 3.0 * 4 * m.Layers * m.Heads * (double)d.BatchSize * length * length;
+        double activations = 4.0 * 12 * m.Layers * (double)d.BatchSize * length * Math.Max(m.ModelDimension, m.FeedForwardDimension);
+        double needed = attention + activations;
+        double available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available > 0 && needed > available)
+            throw new JomaException("WindowTooLarge", JomaErrorKind.LimitsExceeded,
+                $"A training window of {length} tokens × batch {d.BatchSize} × {m.Heads} head(s) × {m.Layers} layer(s) needs about {needed / 1e9:N1} GB " +
+                $"(attention grows with the square of -Bptt); this machine has {available / 1e9:N1} GB. Use a smaller -Bptt (the reference is 35) or -BatchSize.");
+    }
+
     public static FeedForwardActivation ParseActivation(string value) =>
         Enum.TryParse<FeedForwardActivation>(value, true, out var a) ? a : throw JomaException.Argument("UnknownActivation", $"Unknown activation '{value}'. Use relu or gelu.");
 
@@ -92,6 +115,7 @@ public sealed class Trainer
 
         // Data: streamed from disk, only token ids kept.
         var corpus = config.Data.Corpus is { } c ? WikitextCorpus.FromFolder(c) : WikitextCorpus.FromFiles(config.Data.TrainPath!, config.Data.ValidationPath);
+        foreach (var warning in corpus.EncodingWarnings) warn(warning);
         Vocabulary vocabulary;
         if (resume && folder is not null && File.Exists(folder.VocabularyPath)) vocabulary = Vocabulary.Load(folder.VocabularyPath);
         else
@@ -104,6 +128,7 @@ public sealed class Trainer
         var train = new LanguageModelBatches(corpus.Encode(vocabulary, corpus.TrainPath), config.Data.BatchSize, config.Data.Bptt);
         var validation = new LanguageModelBatches(corpus.Encode(vocabulary, corpus.ValidationPath), config.Data.EvalBatchSize, config.Data.Bptt);
         var windows = train.WindowStarts().ToArray();
+        CheckWindowFits(config, train, validation, warn);
 
         manual_seed(config.Seed);
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(config.Seed);

@@ -15,11 +15,6 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    # Pages with a known defect their owner is fixing (this branch may not edit them): page name -> what is wrong.
-    # Remove an entry once its page is fixed; the tests then hold it to the same rules as every other page.
-    $script:knownBroken = @{
-        'Measure-JomaTokenAttention' = 'its first example builds CorpusTokenStatistic with a property IsPooled the type does not have, and an Export-Csv targets runs/wt2/ before the run creates it'
-    }
     $script:root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:module = Join-Path $root 'out/JoMA/JoMA.psd1'
 
@@ -56,7 +51,6 @@ BeforeAll {
 
 Describe 'The first help example of <Name>' -ForEach $pages {
     It 'runs as written from the repo root in seconds' {
-        if ($knownBroken.ContainsKey($Name)) { Set-ItResult -Skipped -Because "known defect: $($knownBroken[$Name])"; return }
         $HasExample | Should -BeTrue -Because "docs/cmdlets/$Name.md needs an EXAMPLES section whose first block is powershell"
         $result = Invoke-AsUser $Code (New-FreshRoot $Name) 240
         $result.ExitCode | Should -Be 0 -Because "the first example failed:`n$Code`n$($result.Error)"

@@ -117,6 +117,9 @@ public sealed class StartJomaSweepCommand : JomaCmdlet
         }
         catch (OperationCanceledException) when (Stopping || PipelineStopToken.IsCancellationRequested)
         {
+            // Write* no longer works once the pipeline stops; the host still shows a line.
+            Host.UI.WriteWarningLine($"Start-JomaSweep was interrupted. Finished trials and every trial's checkpoints stay in '{sweep.Path}'; " +
+                $"run the same Start-JomaSweep command again (same -OutputDirectory) to resume each trial where it stopped.");
             throw new PipelineStoppedException();
         }
         finally

@@ -34,8 +34,8 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
     [Parameter] [ValidateRange(1, int.MaxValue)] public int MaxWindows { get; set; } = 100;
 
     /// <summary>A pretrained checkpoint (Import-JomaCheckpoint) whose attention on the text (or token ids) is measured.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = CheckpointTextSet)]
-    [Parameter(Mandatory = true, ParameterSetName = CheckpointTokenIdSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CheckpointTextSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = CheckpointTokenIdSet, ValueFromPipeline = true)]
     public JomaCheckpoint? Checkpoint { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = CheckpointTokenIdSet)]
@@ -49,8 +49,9 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
     public int? WindowLength { get; set; }
 
     bool CheckpointSet => ParameterSetName != RunSet;
+    /// <summary>-Checkpoint given as an argument: stays loaded; one streaming through is unloaded once measured.</summary>
+    bool checkpointArgument;
     IReadOnlyCollection<CorpusTokenStatistic> statisticsUsed = [];
-    bool checkpointMeasured;
 
     bool statisticsFromPipeline;
     readonly List<CorpusTokenStatistic> pipedStatistics = [];
@@ -64,6 +65,7 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
     {
         EnsureTorch();
         statisticsFromPipeline = !MyInvocation.BoundParameters.ContainsKey(nameof(Statistics));
+        checkpointArgument = MyInvocation.BoundParameters.ContainsKey(nameof(Checkpoint));
         if (!statisticsFromPipeline) measurement = Create(Statistics);
     }
 
@@ -77,8 +79,7 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
         }
         if (CheckpointSet)
         {
-            if (!checkpointMeasured) MeasureCheckpoint(Checkpoint!, Path);
-            checkpointMeasured = true;
+            MeasureCheckpoint(Checkpoint!, Path);     // each checkpoint piped in (a revision scan), or the one given
             return;
         }
         MeasurePaths(Path);
@@ -98,7 +99,7 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
     /// </summary>
     void MeasureCheckpoint(JomaCheckpoint checkpoint, string[]? textPaths)
     {
-        bool unloadAfter = !checkpoint.IsLoaded;
+        bool unloadAfter = !checkpointArgument && !checkpoint.IsLoaded;
         try
         {
             int[] ids = ParameterSetName == CheckpointTokenIdSet

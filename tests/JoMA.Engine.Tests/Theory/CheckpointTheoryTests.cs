@@ -160,6 +160,32 @@ public class CheckpointTheoryTests
         Assert.Equal("WindowLengthOutOfRange", e.ErrorId);
     }
 
+    [Fact]
+    public void TextIsTokenizedWithTheCheckpointsTokenizer_FilesConcatenated_TokensNamedByTheirText()
+    {
+        var folder = Directory.CreateTempSubdirectory("joma-theory-ckpt-").FullName;
+        try
+        {
+            foreach (var file in new[] { "config.json", "model.safetensors" })
+                File.Copy(Path.Combine(FixturePaths.HfReference, "gpt_neox_tiny", file), Path.Combine(folder, file));
+            File.WriteAllText(Path.Combine(folder, "tokenizer.json"), Text.HandMadeTokenizers.WordLevelJson);
+            using var checkpoint = JomaCheckpoint.Open(folder);
+            string[] texts = ["the cat sat on the mat . the mat sat on the cat .", "on the mat the cat sat ."];
+            var ids = CheckpointCorpus.Encode(checkpoint, texts);
+            Assert.Equal(checkpoint.GetTokenizer().Encode(texts[0]).Concat(checkpoint.GetTokenizer().Encode(texts[1])), ids);
+            var names = CheckpointCorpus.Tokens(checkpoint);
+            Assert.Equal((128, "cat", "#7", "#127"), (names.Count, names.Tokens[2], names.Tokens[7], names.Tokens[127]));
+
+            var statistics = CheckpointCorpus.Count(checkpoint, ids, 8, Counting("the") with { Contexts = 2 }).Rows;
+            Assert.All(statistics, r => Assert.Equal(("the", 128), (r.Query, r.VocabularySize)));
+            Assert.All(statistics.Where(r => r.TokenId >= 0), r => Assert.Equal(names.Tokens[r.TokenId], r.Token));
+            Assert.DoesNotContain(statistics, r => r.Token.StartsWith('#'));             // every context token has its text
+            var result = TokenAttentionMeasurement.FromStatistics(statistics.ToList(), new TokenAttentionOptions()).Measure(checkpoint, ids, 8);
+            Assert.Equal(statistics.Select(r => r.Token), result.Rows.Select(r => r.Token));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     sealed class FakeTokenizer : ITextTokenizer
     {
         public string Description => "fake";

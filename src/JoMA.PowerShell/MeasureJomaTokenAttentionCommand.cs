@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using JoMA.Engine;
+using JoMA.Engine.Checkpoints;
 using JoMA.Engine.Theory;
 
 namespace JoMA.PowerShell;
@@ -10,12 +11,15 @@ namespace JoMA.PowerShell;
 /// per run folder (every checkpoint, in step order) or checkpoint folder, one TokenAttention row per query and token,
 /// written as each checkpoint is measured. Statistics piped in are collected and measured once the input ends.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Measure, "JomaTokenAttention")]
+[Cmdlet(VerbsDiagnostic.Measure, "JomaTokenAttention", DefaultParameterSetName = RunSet)]
 [OutputType(typeof(TokenAttention))]
 public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
 {
-    /// <summary>Run folders or checkpoint folders; Start-JomaTraining snapshots bind their CheckpointPath.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    const string RunSet = "Run", CheckpointTextSet = "CheckpointText", CheckpointTokenIdSet = "CheckpointTokenId";
+
+    /// <summary>Run folders or checkpoint folders; Start-JomaTraining snapshots bind their CheckpointPath. With -Checkpoint: text files.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = RunSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = CheckpointTextSet)]
     [Alias("CheckpointPath", "PSPath")]
     [AllowNull, AllowEmptyCollection]
     [SupportsWildcards]
@@ -26,8 +30,28 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
 
     [Parameter] [ValidateRange(0, int.MaxValue)] public int Layer { get; set; }
     [Parameter] public SwitchParameter PerHead { get; set; }
-    [Parameter] public ProbeSplit Split { get; set; } = ProbeSplit.Validation;
+    [Parameter(ParameterSetName = RunSet)] public ProbeSplit Split { get; set; } = ProbeSplit.Validation;
     [Parameter] [ValidateRange(1, int.MaxValue)] public int MaxWindows { get; set; } = 100;
+
+    /// <summary>A pretrained checkpoint (Import-JomaCheckpoint) whose attention on the text (or token ids) is measured.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CheckpointTextSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = CheckpointTokenIdSet, ValueFromPipeline = true)]
+    public JomaCheckpoint? Checkpoint { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = CheckpointTokenIdSet)]
+    [Alias("TokenId")]
+    public int[] TokenIds { get; set; } = [];
+
+    /// <summary>Tokens per window with -Checkpoint; default the statistics' Bptt (their window length), else max_position_embeddings.</summary>
+    [Parameter(ParameterSetName = CheckpointTextSet)]
+    [Parameter(ParameterSetName = CheckpointTokenIdSet)]
+    [ValidateRange(2, int.MaxValue)]
+    public int? WindowLength { get; set; }
+
+    bool CheckpointSet => ParameterSetName != RunSet;
+    /// <summary>-Checkpoint given as an argument: stays loaded; one streaming through is unloaded once measured.</summary>
+    bool checkpointArgument;
+    IReadOnlyCollection<CorpusTokenStatistic> statisticsUsed = [];
 
     bool statisticsFromPipeline;
     readonly List<CorpusTokenStatistic> pipedStatistics = [];
@@ -41,6 +65,7 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
     {
         EnsureTorch();
         statisticsFromPipeline = !MyInvocation.BoundParameters.ContainsKey(nameof(Statistics));
+        checkpointArgument = MyInvocation.BoundParameters.ContainsKey(nameof(Checkpoint));
         if (!statisticsFromPipeline) measurement = Create(Statistics);
     }
 
@@ -52,6 +77,11 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
             if (Path is { } paths) pipedPaths.AddRange(paths.Where(p => !pipedPaths.Contains(p)));
             return;
         }
+        if (CheckpointSet)
+        {
+            MeasureCheckpoint(Checkpoint!, Path);     // each checkpoint piped in (a revision scan), or the one given
+            return;
+        }
         MeasurePaths(Path);
     }
 
@@ -59,7 +89,59 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
     {
         if (!statisticsFromPipeline) return;
         measurement = Create(pipedStatistics);
-        MeasurePaths(pipedPaths.ToArray());
+        if (CheckpointSet) MeasureCheckpoint(Checkpoint!, pipedPaths.ToArray());
+        else MeasurePaths(pipedPaths.ToArray());
+    }
+
+    /// <summary>
+    /// A pretrained checkpoint on the text files (tokenized with its tokenizer and concatenated) or the token ids, in windows
+    /// cut as Get-JomaAttention and Measure-JomaCorpusStatistics -Checkpoint cut them.
+    /// </summary>
+    void MeasureCheckpoint(JomaCheckpoint checkpoint, string[]? textPaths)
+    {
+        bool unloadAfter = !checkpointArgument && !checkpoint.IsLoaded;
+        try
+        {
+            int[] ids = ParameterSetName == CheckpointTokenIdSet
+                ? TokenIds
+                : CheckpointCorpus.Encode(checkpoint, (textPaths ?? []).SelectMany(ResolveTextFiles).Select(f => File.ReadAllText(f, System.Text.Encoding.UTF8)).ToList());
+            var bptts = statisticsUsed.Select(s => s.Bptt).Where(b => b > 0).Distinct().ToList();
+            int? counted = bptts.Count == 1 ? bptts[0] : null;
+            if (WindowLength is { } asked && counted is { } bptt && asked != bptt)
+                WriteWarning($"-WindowLength {asked} differs from the window length the statistics were counted with ({bptt}): the contexts measured are not the contexts counted.");
+            int length = CheckpointCorpus.WindowLength(checkpoint, WindowLength ?? (counted is { } c && c <= checkpoint.MaxPositions ? c : null));
+            WriteVerbose($"{checkpoint}: layer {Layer} on the first {MaxWindows} window(s) of {length} of {ids.Length} tokens.");
+            TokenAttentionResult? result = null;
+            RunStoppable(() => result = measurement!.Measure(checkpoint, ids, length, PipelineStopToken));
+            foreach (var group in result!.Skipped.GroupBy(s => (s.Query, s.Reason)))
+            {
+                var heads = group.Any(s => s.Head < 0) ? "" : $" (head {string.Join(", ", group.Select(s => s.Head))})";
+                WriteWarning($"{checkpoint}: query '{group.Key.Query}'{heads} has no rows and was skipped: {group.Key.Reason}.");
+            }
+            WriteObject(result.Rows, enumerateCollection: true);
+        }
+        catch (JomaException e)
+        {
+            WriteJomaError(e, checkpoint);
+        }
+        finally
+        {
+            if (unloadAfter) checkpoint.Unload();
+        }
+    }
+
+    IEnumerable<string> ResolveTextFiles(string pattern)
+    {
+        try
+        {
+            var files = GetResolvedProviderPathFromPSPath(pattern, out var provider);
+            if (provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider)) return files;
+            throw JomaException.Argument("TextPathNotFileSystem", $"'{pattern}' is on the {provider.Name} provider; give a text file.");
+        }
+        catch (ItemNotFoundException)
+        {
+            throw new JomaException("TextFileNotFound", JomaErrorKind.ObjectNotFound, $"Text file '{pattern}' does not exist.");
+        }
     }
 
     TokenAttentionMeasurement Create(IReadOnlyCollection<CorpusTokenStatistic> statistics)
@@ -68,6 +150,7 @@ public sealed class MeasureJomaTokenAttentionCommand : JomaCmdlet
         {
             if (statistics.Count == 0)
                 throw JomaException.Argument("QueriesMissing", "No corpus statistics arrived: give -Statistics (rows of Measure-JomaCorpusStatistics) naming the queries and tokens to measure.");
+            statisticsUsed = statistics;
             return TokenAttentionMeasurement.FromStatistics(statistics, Options);
         }
         catch (JomaException e)

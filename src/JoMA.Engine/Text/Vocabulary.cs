@@ -4,7 +4,7 @@ namespace JoMA.Engine.Text;
 /// A token ↔ id map built as torchtext's build_vocab_from_iterator does: specials first (&lt;unk&gt;),
 /// then tokens by descending frequency, ties in ordinal string order; unknown tokens map to &lt;unk&gt;.
 /// </summary>
-public sealed class Vocabulary
+public sealed class Vocabulary : ITokenVocabulary
 {
     public const string Unknown = "<unk>";
     readonly Dictionary<string, int> ids;

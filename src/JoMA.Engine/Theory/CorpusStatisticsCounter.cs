@@ -20,7 +20,7 @@ public static class CorpusStatisticsCounter
     /// round trip, and PowerShell casts the text "False" to $true.</summary>
     public static bool IsPooled(string token) => token == PooledToken;
 
-    public static CorpusStatisticsResult Count(int[] tokens, Vocabulary vocabulary, CorpusStatisticsOptions options, string? source = null,
+    public static CorpusStatisticsResult Count(int[] tokens, ITokenVocabulary vocabulary, CorpusStatisticsOptions options, string? source = null,
         CancellationToken cancellation = default)
     {
         options.Validate();
@@ -87,20 +87,21 @@ public static class CorpusStatisticsCounter
         return new CorpusStatisticsResult(rows, skipped);
     }
 
-    static int[] ChooseQueries(Vocabulary vocabulary, long[] unigram, CorpusStatisticsOptions options, List<(string, string)> skipped)
+    static int[] ChooseQueries(ITokenVocabulary vocabulary, long[] unigram, CorpusStatisticsOptions options, List<(string, string)> skipped)
     {
         if (options.Queries is { Count: > 0 } named)
         {
             var ids = new List<int>();
             foreach (var token in named.Distinct(StringComparer.Ordinal))
             {
-                int id = vocabulary[token];
-                if (id == vocabulary.UnknownId && token != Vocabulary.Unknown) skipped.Add((token, "it is not in the vocabulary (it counts as <unk>)"));
-                else ids.Add(id);
+                if (vocabulary.TryGetId(token, out int id)) ids.Add(id);
+                else skipped.Add((token, vocabulary.UnknownId >= 0 ? "it is not in the vocabulary (it counts as <unk>)" : "it is not in the vocabulary"));
             }
             if (ids.Count == 0)
                 throw new JomaException("QueryNotInVocabulary", JomaErrorKind.InvalidArgument,
-                    $"None of the queries ({string.Join(", ", named)}) is in the vocabulary of {vocabulary.Count} tokens. Name tokens of the training text, as basic_english writes them (lower case).");
+                    $"None of the queries ({string.Join(", ", named)}) is in the vocabulary of {vocabulary.Count} tokens. " +
+                    (vocabulary.UnknownId >= 0 ? "Name tokens of the training text, as basic_english writes them (lower case)."
+                        : "Name tokens as the checkpoint's tokenizer writes them (a word inside a text usually with its leading space, e.g. ' the'; '#<id>' without a tokenizer)."));
             return ids.ToArray();
         }
         return Enumerable.Range(0, vocabulary.Count).Where(id => id != vocabulary.UnknownId && unigram[id] > 0)

@@ -1,3 +1,4 @@
+using JoMA.Engine.Checkpoints;
 using JoMA.Engine.Models;
 using JoMA.Engine.Native;
 using JoMA.Engine.Text;
@@ -92,93 +93,142 @@ public sealed class TokenAttentionMeasurement
     {
         int layer = options.Layer;
         if (layer >= model.Blocks.Count) throw LayerOutOfRange(model.Blocks.Count);
-        int heads = model.Options.Heads, variants = options.PerHead ? 1 + heads : 1;
+        int heads = model.Options.Heads;
         var windows = probe.WindowStarts().Take(options.MaxWindows).ToArray();
         bool wasTraining = model.training;
         model.eval();
         try
         {
             using var noGrad = no_grad();
-            var rows = new RowReader(heads, probe.Bptt);
-            var cache = (long)windows.Length * probe.Columns * heads * probe.Bptt * probe.Bptt * sizeof(float) <= CacheLimit
-                ? new List<(int[], float[], int)>(windows.Length) : null;
-
-            // Pass 1: π(d) over every row with context, whatever its token.
-            var profiles = Enumerable.Range(0, variants).Select(_ => new DistanceProfile(probe.Bptt - 1)).ToArray();
-            long contextRows = 0;
-            ForEachWindow(model, probe, windows, layer, cancellation, (inputs, probabilities, length) =>
-            {
-                cache?.Add((inputs, probabilities, length));
-                rows.Window(probabilities, length);
-                for (int b = 0; b < probe.Columns; b++)
-                    for (int i = 1; i < length; i++)
-                    {
-                        contextRows++;
-                        for (int v = 0; v < variants; v++)
-                            if (rows.Context(b, i, v, out var q, out _)) profiles[v].Add(q);
-                    }
-            });
-            var pi = profiles.Select(p => p.Values()).ToArray();
-            var cumulativePi = pi.Select(Cumulative).ToArray();
-
-            // Pass 2: the query rows.
-            var sums = new Sums(table, variants);
-            var slots = new int[probe.Bptt];
-            var weights = new double[probe.Bptt];
-            void MeasureQueries(int[] inputs, float[] probabilities, int length)
-            {
-                rows.Window(probabilities, length);
-                for (int b = 0; b < probe.Columns; b++)
-                    for (int i = 1; i < length; i++)
-                    {
-                        int m = table.QueryOf(inputs[i * probe.Columns + b]);
-                        if (m < 0) continue;
-                        sums.Occurrences[m]++;
-                        int offset = table.Offset[m];
-                        for (int j = 0; j < i; j++) slots[j] = offset + table.SlotOf(m, inputs[j * probe.Columns + b]);
-                        for (int v = 0; v < variants; v++)
-                        {
-                            if (!rows.Context(b, i, v, out var q, out double self)) continue;
-                            var piV = pi[v];
-                            double adjustedTotal = 0, entropy = 0, recencyTotal = cumulativePi[v][i];
-                            for (int j = 0; j < i; j++)
-                            {
-                                double w = piV[i - j] > 0 ? q[j] / piV[i - j] : 0;
-                                weights[j] = w;
-                                adjustedTotal += w;
-                                entropy -= q[j] * Math.Log(q[j] + 1e-8);
-                            }
-                            var share = sums.Share[v]; var uniform = sums.Uniform[v]; var adjusted = sums.Adjusted[v]; var recency = sums.Recency[v];
-                            double uniformWeight = 1.0 / i;
-                            for (int j = 0; j < i; j++)
-                            {
-                                int s = slots[j];
-                                share[s] += q[j];
-                                uniform[s] += uniformWeight;
-                                if (adjustedTotal > 0) adjusted[s] += weights[j] / adjustedTotal;
-                                if (recencyTotal > 0) recency[s] += piV[i - j] / recencyTotal;
-                            }
-                            sums.Rows[v][m]++;
-                            sums.Self[v][m] += self;
-                            sums.Sink[v][m] += q[0];
-                            sums.Entropy[v][m] += entropy;
-                        }
-                    }
-            }
-            if (cache is null) ForEachWindow(model, probe, windows, layer, cancellation, MeasureQueries);
-            else
-                foreach (var (inputs, probabilities, length) in cache)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    MeasureQueries(inputs, probabilities, length);
-                }
-            var (output, skipped) = Output(sums, table, run, step, layer, source, windows.Length);
-            return new TokenAttentionResult(run, step, layer, output, skipped, pi, contextRows);
+            long bytes = (long)windows.Length * probe.Columns * heads * probe.Bptt * probe.Bptt * sizeof(float);
+            return Accumulate(table, heads, probe.Bptt, probe.Columns, windows.Length, bytes,
+                onWindow => ForEachWindow(model, probe, windows, layer, cancellation, onWindow), run, step, source, cancellation);
         }
         finally
         {
             if (wasTraining) model.train();
         }
+    }
+
+    /// <summary>
+    /// Measures a pretrained checkpoint (Pythia, OPT) on token ids cut as Get-JomaAttention cuts them: consecutive windows of
+    /// <paramref name="windowLength"/> (the last may be shorter), the first MaxWindows of them, each one sequence through the
+    /// checkpoint's forward (inference, no dropout). Tokens are named as <see cref="TokenStrings.FromTokenizer"/> names them,
+    /// so the statistics must come from Measure-JomaCorpusStatistics -Checkpoint with the same tokenizer (VocabularyMismatch
+    /// otherwise). Run = the checkpoint's model name, Step = its revision's step (0 without one), Source = its folder.
+    /// </summary>
+    public TokenAttentionResult Measure(JomaCheckpoint checkpoint, IReadOnlyList<int> tokenIds, int windowLength, CancellationToken cancellation = default)
+    {
+        var vocabulary = CheckpointCorpus.Tokens(checkpoint);
+        var table = new TokenAttentionQueryTable(queries, vocabulary, statisticsVocabularySize, "the checkpoint's vocabulary");
+        if (options.Layer >= checkpoint.Layers) throw LayerOutOfRange(checkpoint.Layers);
+        CheckpointCorpus.CheckTokenIds(tokenIds, checkpoint.VocabSize);
+        if (tokenIds.Count == 0) throw JomaException.Argument("TokenSequenceEmpty", "No tokens to measure: give some text or token ids.");
+        var model = checkpoint.GetModel();
+        var extractor = new AttentionExtractor(checkpoint, model, null, new AttentionExtractionOptions
+        {
+            WindowLength = windowLength, MaxWindows = options.MaxWindows, Layers = [options.Layer], ReduceOnly = false,
+        });
+        var windows = extractor.Windows(tokenIds).ToArray();
+        int heads = checkpoint.Heads, length = extractor.WindowLength;
+        long bytes = windows.Sum(w => (long)heads * w.Length * w.Length * sizeof(float));
+        using var noGrad = no_grad();
+        return Accumulate(table, heads, length, 1, windows.Length, bytes, onWindow =>
+        {
+            for (int w = 0; w < windows.Length; w++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var sample = extractor.Run(w, windows[w]);
+                onWindow(windows[w], sample.Probabilities![0], windows[w].Length);     // [1, H, T, T]
+            }
+        }, checkpoint.Model, checkpoint.Step ?? 0, checkpoint.Path, cancellation);
+    }
+
+    /// <summary>
+    /// The two passes over a probe's windows, whoever computes them: <paramref name="forEachWindow"/> hands over each window's
+    /// tokens [T, columns] (position t of column b at t·columns + b), its probabilities [columns, heads, T, T] and its length T
+    /// (≤ <paramref name="maxLength"/>). Pass 1 averages π(d) over every row with context; pass 2 measures the query rows with it,
+    /// from the windows kept by pass 1 when <paramref name="windowBytes"/> fit in <see cref="CacheLimit"/>, else computed again.
+    /// </summary>
+    TokenAttentionResult Accumulate(TokenAttentionQueryTable table, int heads, int maxLength, int columns, int windowCount, long windowBytes,
+        Action<Action<int[], float[], int>> forEachWindow, string? run, long step, string? source, CancellationToken cancellation)
+    {
+        int layer = options.Layer;
+        int variants = options.PerHead ? 1 + heads : 1;
+        var rows = new RowReader(heads, maxLength);
+        var cache = windowBytes <= CacheLimit ? new List<(int[], float[], int)>(windowCount) : null;
+
+        // Pass 1: π(d) over every row with context, whatever its token.
+        var profiles = Enumerable.Range(0, variants).Select(_ => new DistanceProfile(maxLength - 1)).ToArray();
+        long contextRows = 0;
+        forEachWindow((inputs, probabilities, length) =>
+        {
+            cache?.Add((inputs, probabilities, length));
+            rows.Window(probabilities, length);
+            for (int b = 0; b < columns; b++)
+                for (int i = 1; i < length; i++)
+                {
+                    contextRows++;
+                    for (int v = 0; v < variants; v++)
+                        if (rows.Context(b, i, v, out var q, out _)) profiles[v].Add(q);
+                }
+        });
+        var pi = profiles.Select(p => p.Values()).ToArray();
+        var cumulativePi = pi.Select(Cumulative).ToArray();
+
+        // Pass 2: the query rows.
+        var sums = new Sums(table, variants);
+        var slots = new int[maxLength];
+        var weights = new double[maxLength];
+        void MeasureQueries(int[] inputs, float[] probabilities, int length)
+        {
+            rows.Window(probabilities, length);
+            for (int b = 0; b < columns; b++)
+                for (int i = 1; i < length; i++)
+                {
+                    int m = table.QueryOf(inputs[i * columns + b]);
+                    if (m < 0) continue;
+                    sums.Occurrences[m]++;
+                    int offset = table.Offset[m];
+                    for (int j = 0; j < i; j++) slots[j] = offset + table.SlotOf(m, inputs[j * columns + b]);
+                    for (int v = 0; v < variants; v++)
+                    {
+                        if (!rows.Context(b, i, v, out var q, out double self)) continue;
+                        var piV = pi[v];
+                        double adjustedTotal = 0, entropy = 0, recencyTotal = cumulativePi[v][i];
+                        for (int j = 0; j < i; j++)
+                        {
+                            double w = piV[i - j] > 0 ? q[j] / piV[i - j] : 0;
+                            weights[j] = w;
+                            adjustedTotal += w;
+                            entropy -= q[j] * Math.Log(q[j] + 1e-8);
+                        }
+                        var share = sums.Share[v]; var uniform = sums.Uniform[v]; var adjusted = sums.Adjusted[v]; var recency = sums.Recency[v];
+                        double uniformWeight = 1.0 / i;
+                        for (int j = 0; j < i; j++)
+                        {
+                            int s = slots[j];
+                            share[s] += q[j];
+                            uniform[s] += uniformWeight;
+                            if (adjustedTotal > 0) adjusted[s] += weights[j] / adjustedTotal;
+                            if (recencyTotal > 0) recency[s] += piV[i - j] / recencyTotal;
+                        }
+                        sums.Rows[v][m]++;
+                        sums.Self[v][m] += self;
+                        sums.Sink[v][m] += q[0];
+                        sums.Entropy[v][m] += entropy;
+                    }
+                }
+        }
+        if (cache is null) forEachWindow(MeasureQueries);
+        else
+            foreach (var (inputs, probabilities, length) in cache)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                MeasureQueries(inputs, probabilities, length);
+            }
+        var (output, skipped) = Output(sums, table, run, step, layer, source, windowCount);
+        return new TokenAttentionResult(run, step, layer, output, skipped, pi, contextRows);
     }
 
     /// <summary>The means: per head variant (head average first), per query, its listed tokens then the pooled rest.</summary>

@@ -12,10 +12,11 @@ internal sealed class TokenAttentionQueryTable
     readonly int[] queryOf;                          // token id → query index, −1 for tokens that are no query
     readonly Dictionary<int, int>[] slotOf;          // per query: listed token id → slot
 
-    public TokenAttentionQueryTable(IReadOnlyList<TokenAttentionQuery> queries, Vocabulary vocabulary, int? statisticsVocabularySize)
+    public TokenAttentionQueryTable(IReadOnlyList<TokenAttentionQuery> queries, ITokenVocabulary vocabulary, int? statisticsVocabularySize,
+        string owner = "the run's vocab.txt")
     {
         if (statisticsVocabularySize is { } size && size != vocabulary.Count)
-            throw Mismatch($"The statistics were counted with a vocabulary of {size} tokens, but the run's vocab.txt has {vocabulary.Count}");
+            throw Mismatch($"The statistics were counted with a vocabulary of {size} tokens, but {owner} has {vocabulary.Count}", owner);
         queryOf = new int[vocabulary.Count];
         Array.Fill(queryOf, -1);
         Queries = queries;
@@ -24,12 +25,12 @@ internal sealed class TokenAttentionQueryTable
         for (int m = 0; m < queries.Count; m++)
         {
             var query = queries[m];
-            int queryId = Id(query.Query, vocabulary);
+            int queryId = Id(query.Query, vocabulary, owner);
             if (queryOf[queryId] >= 0) throw JomaException.Argument("QueryRepeated", $"Query '{query.Query}' is given twice; give each query once.");
             queryOf[queryId] = m;
             slotOf[m] = new Dictionary<int, int>();
             foreach (var token in query.Tokens)
-                slotOf[m].TryAdd(Id(token, vocabulary), slotOf[m].Count);
+                slotOf[m].TryAdd(Id(token, vocabulary, owner), slotOf[m].Count);
             Offset[m + 1] = Offset[m] + slotOf[m].Count + 1;     // + the pooled rest
         }
     }
@@ -47,11 +48,12 @@ internal sealed class TokenAttentionQueryTable
     /// <summary>Query m's listed tokens (strings, slot order), without the rest.</summary>
     public IReadOnlyList<string> Listed(int query) => Queries[query].Tokens.Distinct(StringComparer.Ordinal).ToList();
 
-    static int Id(string token, Vocabulary vocabulary) =>
+    static int Id(string token, ITokenVocabulary vocabulary, string owner) =>
         vocabulary.TryGetId(token, out var id) ? id
-            : throw Mismatch($"Token '{token}' is not in the run's vocabulary ({vocabulary.Count} tokens)");
+            : throw Mismatch($"Token '{token}' is not in {owner} ({vocabulary.Count} tokens)", owner);
 
-    static JomaException Mismatch(string what) =>
-        new("VocabularyMismatch", JomaErrorKind.InvalidData,
-            $"{what}: the statistics must be measured with the run's config (its config.yaml and vocab.txt), so that queries and tokens mean the same ids.");
+    static JomaException Mismatch(string what, string owner) =>
+        new("VocabularyMismatch", JomaErrorKind.InvalidData, what + (owner.Contains("checkpoint")
+            ? ": the statistics must be counted with the checkpoint's own tokenizer (Measure-JomaCorpusStatistics -Checkpoint), so that queries and tokens mean the same ids."
+            : ": the statistics must be measured with the run's config (its config.yaml and vocab.txt), so that queries and tokens mean the same ids."));
 }

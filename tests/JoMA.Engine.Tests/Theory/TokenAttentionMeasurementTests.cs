@@ -180,7 +180,7 @@ public class TokenAttentionMeasurementTests
         Assert.Equal("VocabularyMismatch", e.ErrorId);
     }
 
-    sealed record Expected(double[][] Profiles, List<TokenAttention> Rows);
+    internal sealed record Expected(double[][] Profiles, List<TokenAttention> Rows);
 
     /// <summary>
     /// The definitions written out in float64 over stored rows: π first, then per query and token the means, with
@@ -218,11 +218,18 @@ public class TokenAttentionMeasurementTests
             model.train();
         }
 
+        return NaiveFromRows(rows, variants, probe.Bptt, Queries, t => Vocabulary[t]);
+    }
+
+    /// <summary>The definitions in float64 over rows (tokens 0…i, per head variant p_ij for j ≤ i): π first, then the means per query and token.</summary>
+    internal static Expected NaiveFromRows(List<(int[] Tokens, double[][] P)> rows, int variants, int maxLength, IReadOnlyList<TokenAttentionQuery> queries,
+        Func<string, int> id)
+    {
         var profiles = new double[variants][];
         for (int v = 0; v < variants; v++)
         {
-            profiles[v] = new double[probe.Bptt];
-            for (int distance = 1; distance < probe.Bptt; distance++)
+            profiles[v] = new double[maxLength];
+            for (int distance = 1; distance < maxLength; distance++)
             {
                 var at = rows.Where(r => r.Tokens.Length - 1 >= distance).Select(r =>
                 {
@@ -238,12 +245,12 @@ public class TokenAttentionMeasurementTests
         for (int v = 0; v < variants; v++)
         {
             var pi = profiles[v];
-            foreach (var query in Queries)
+            foreach (var query in queries)
             {
-                int m = Vocabulary[query.Query];
+                int m = id(query.Query);
                 var mine = rows.Where(r => r.Tokens[^1] == m).ToList();
                 if (mine.Count == 0) continue;
-                var listed = query.Tokens.Select(t => Vocabulary[t]).ToList();
+                var listed = query.Tokens.Select(id).ToList();
                 // Which context tokens a slot holds: a listed token, or (slot = listed.Count) every other.
                 bool InSlot(int token, int slot) => slot < listed.Count ? token == listed[slot] : !listed.Contains(token);
                 double Mean(Func<int, double[], double> perRow) => mine.Average(r => perRow(r.Tokens.Length - 1, r.P[v]));

@@ -106,23 +106,7 @@ public class CheckpointTheoryTests
         Assert.Equal(10, w);
         var expected = TokenAttentionMeasurementTests.NaiveFromRows(rows, variants, WindowLength, TokenAttentionQuery.FromStatistics(statistics),
             token => int.Parse(token[1..]));
-        for (int v = 0; v < variants; v++)
-            for (int distance = 1; distance < WindowLength; distance++)
-                Assert.Equal(expected.Profiles[v][distance], result.DistanceProfiles[v][distance], 1e-6);
-        Assert.Equal(expected.Rows.Count, result.Rows.Count);
-        foreach (var (e, a) in expected.Rows.Zip(result.Rows))
-        {
-            Assert.Equal((e.Head, e.Query, e.Token, e.Rows), (a.Head, a.Query, a.Token, a.Rows));
-            Assert.Equal(e.Share, a.Share, 1e-6);
-            Assert.Equal(e.UniformShare, a.UniformShare, 1e-12);
-            Assert.Equal(e.PositionAdjustedShare, a.PositionAdjustedShare, 1e-6);
-            Assert.Equal(e.RecencyShare, a.RecencyShare, 1e-6);
-            Assert.Equal(e.SelfMass, a.SelfMass, 1e-6);
-            Assert.Equal(e.SinkMass, a.SinkMass, 1e-6);
-            Assert.Equal(e.QueryEntropy, a.QueryEntropy, 1e-6);
-            Assert.Equal(e.ExcessLogit is null, a.ExcessLogit is null);
-            if (e.ExcessLogit is { } logit) Assert.Equal(logit, a.ExcessLogit!.Value, 1e-5);
-        }
+        TokenAttentionMeasurementTests.AssertMatchesNaive(expected, result);
     }
 
     [Fact]

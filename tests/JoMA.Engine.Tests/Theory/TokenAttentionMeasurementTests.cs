@@ -98,25 +98,8 @@ public class TokenAttentionMeasurementTests
             Assert.True(model.training, "the model's training mode is restored");
             var expected = Naive(model, probe, options);
 
-            for (int v = 0; v < expected.Profiles.Length; v++)
-                for (int distance = 1; distance < expected.Profiles[v].Length; distance++)
-                    Assert.Equal(expected.Profiles[v][distance], result.DistanceProfiles[v][distance], 1e-6);
-            Assert.Equal(expected.Rows.Count, result.Rows.Count);
-            foreach (var (e, a) in expected.Rows.Zip(result.Rows))
-            {
-                Assert.Equal((e.Head, e.Query, e.Token, e.Rows), (a.Head, a.Query, a.Token, a.Rows));
-                Assert.Equal(("random", 42L, 1, "here"), (a.Run, a.Step, a.Layer, a.Source));
-                Assert.Equal(e.Share, a.Share, 1e-6);
-                Assert.Equal(e.UniformShare, a.UniformShare, 1e-12);
-                Assert.Equal(e.PositionAdjustedShare, a.PositionAdjustedShare, 1e-6);
-                Assert.Equal(e.RecencyShare, a.RecencyShare, 1e-6);
-                Assert.Equal(e.SelfMass, a.SelfMass, 1e-6);
-                Assert.Equal(e.SinkMass, a.SinkMass, 1e-6);
-                Assert.Equal(e.QueryEntropy, a.QueryEntropy, 1e-6);
-                AssertLogit(e.ExcessLogit, a.ExcessLogit);
-                AssertLogit(e.PositionAdjustedExcessLogit, a.PositionAdjustedExcessLogit);
-                AssertLogit(e.RecencyExcessLogit, a.RecencyExcessLogit);
-            }
+            AssertMatchesNaive(expected, result);
+            Assert.All(result.Rows, a => Assert.Equal(("random", 42L, 1, "here"), (a.Run, a.Step, a.Layer, a.Source)));
             // zebra never occurs: skipped for the head average and each head, with the reason.
             Assert.Equal(new[] { -1, 0, 1 }, result.Skipped.Where(s => s.Query == "zebra").Select(s => s.Head));
             Assert.Contains("does not occur", result.Skipped.First(s => s.Query == "zebra").Reason);
@@ -135,6 +118,29 @@ public class TokenAttentionMeasurementTests
         foreach (var (a, b) in kept.Rows.Zip(twice.Rows))
             Assert.Equal((a.Query, a.Token, a.Head, a.Share, a.RecencyShare, a.PositionAdjustedShare, a.QueryEntropy),
                          (b.Query, b.Token, b.Head, b.Share, b.RecencyShare, b.PositionAdjustedShare, b.QueryEntropy));
+    }
+
+    /// <summary>The measurement against the naive float64 computation: distance profiles, then every row and quantity.</summary>
+    internal static void AssertMatchesNaive(Expected expected, TokenAttentionResult result)
+    {
+        for (int v = 0; v < expected.Profiles.Length; v++)
+            for (int distance = 1; distance < expected.Profiles[v].Length; distance++)
+                Assert.Equal(expected.Profiles[v][distance], result.DistanceProfiles[v][distance], 1e-6);
+        Assert.Equal(expected.Rows.Count, result.Rows.Count);
+        foreach (var (e, a) in expected.Rows.Zip(result.Rows))
+        {
+            Assert.Equal((e.Head, e.Query, e.Token, e.Rows), (a.Head, a.Query, a.Token, a.Rows));
+            Assert.Equal(e.Share, a.Share, 1e-6);
+            Assert.Equal(e.UniformShare, a.UniformShare, 1e-12);
+            Assert.Equal(e.PositionAdjustedShare, a.PositionAdjustedShare, 1e-6);
+            Assert.Equal(e.RecencyShare, a.RecencyShare, 1e-6);
+            Assert.Equal(e.SelfMass, a.SelfMass, 1e-6);
+            Assert.Equal(e.SinkMass, a.SinkMass, 1e-6);
+            Assert.Equal(e.QueryEntropy, a.QueryEntropy, 1e-6);
+            AssertLogit(e.ExcessLogit, a.ExcessLogit);
+            AssertLogit(e.PositionAdjustedExcessLogit, a.PositionAdjustedExcessLogit);
+            AssertLogit(e.RecencyExcessLogit, a.RecencyExcessLogit);
+        }
     }
 
     static void AssertLogit(double? expected, double? actual)
